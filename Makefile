@@ -1,0 +1,119 @@
+# tmalign - sentence alignment into an SQLite translation memory.
+#
+#   make          build build/tmalign and build/libtmalign.a
+#   make test     build with ASan+UBSan and -Werror, run unit and end-to-end tests
+#   make bench    build optimised and print speed and memory figures
+#   make deps     install the Debian packages that are missing
+#   make valgrind run the end-to-end tests under valgrind memcheck
+#   make fuzz     run the libFuzzer targets (FUZZ_SECONDS each, default 60)
+
+CC      ?= cc
+PKGS    := icu-uc icu-i18n sqlite3 libcjson libxml-2.0
+# The Debian package that provides each pkg-config module.
+deb.icu-uc     := libicu-dev
+deb.icu-i18n   := libicu-dev
+deb.sqlite3    := libsqlite3-dev
+deb.libcjson   := libcjson-dev
+deb.libxml-2.0 := libxml2-dev
+deb.cmocka     := libcmocka-dev
+
+NO_CHECK_GOALS := deps clean help
+ifeq ($(filter $(NO_CHECK_GOALS),$(MAKECMDGOALS)),)
+  ifeq ($(shell command -v pkg-config),)
+    $(error pkg-config is missing: run 'make deps' (or: sudo apt-get install pkg-config))
+  endif
+  MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell pkg-config --exists $(p) && echo y),,$(p))))
+  ifneq ($(MISSING),)
+    $(error missing $(sort $(foreach p,$(MISSING),$(deb.$(p)))) (pkg-config: $(MISSING)): run 'make deps' (or: sudo apt-get install $(sort $(foreach p,$(MISSING),$(deb.$(p))))))
+  endif
+  PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+  PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+endif
+
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+BASE     := -std=c11 -D_GNU_SOURCE -Iinclude -Isrc $(PKG_CFLAGS)
+CFLAGS   ?= -O2 -g
+SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDLIBS   := $(PKG_LIBS) -lpthread -lm
+
+LIB_SRC  := $(wildcard src/*.c)
+CLI_SRC  := $(wildcard src/cli/*.c)
+DATA     := $(sort $(wildcard src/data/*.txt)) $(wildcard tm/*.sql)
+TESTS    := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
+
+# Release build.
+OBJ := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC)) build/obj/embedded.o
+CLI_OBJ := $(patsubst src/%.c,build/obj/%.o,$(CLI_SRC))
+# Test build: sanitizers and -Werror.
+TOBJ := $(patsubst src/%.c,build/test/obj/%.o,$(LIB_SRC)) build/test/obj/embedded.o
+TCLI_OBJ := $(patsubst src/%.c,build/test/obj/%.o,$(CLI_SRC))
+
+.PHONY: all test bench deps clean valgrind fuzz help
+all: build/tmalign
+
+build/tmalign: $(CLI_OBJ) build/libtmalign.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/libtmalign.a: $(OBJ)
+	ar rcs $@ $^
+
+build/obj/%.o: src/%.c include/tmalign.h src/tmalign_int.h src/cli/cli.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) $(WARN) $(CFLAGS) -c -o $@ $<
+
+build/obj/embedded.o: build/gen/embedded.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) $(CFLAGS) -c -o $@ $<
+
+# The data files, compiled in as C strings: each line becomes a literal.
+build/gen/embedded.c: $(DATA) Makefile
+	@mkdir -p $(dir $@)
+	@{ echo '#include "tmalign_int.h"'; \
+	   echo 'const tma_embedded tma_embedded_files[] = {'; \
+	   for f in $(DATA); do \
+	     printf '{ "%s",\n' "$$(basename $$f)"; \
+	     sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $$f; \
+	     echo '},'; \
+	   done; \
+	   echo '{ 0, 0 } };'; } > $@.tmp && mv $@.tmp $@
+
+build/test/obj/%.o: src/%.c include/tmalign.h src/tmalign_int.h src/cli/cli.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) $(WARN) -Werror -O1 -g $(SANITIZE) -c -o $@ $<
+
+build/test/obj/embedded.o: build/gen/embedded.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) -O1 -g $(SANITIZE) -c -o $@ $<
+
+build/test/libtmalign.a: $(TOBJ)
+	ar rcs $@ $^
+
+build/test/tmalign: $(TCLI_OBJ) build/test/libtmalign.a
+	$(CC) $(SANITIZE) -o $@ $^ $(LDLIBS)
+
+build/test/%: tests/%.c tests/testutil.h build/test/libtmalign.a
+	@pkg-config --exists cmocka || { echo "missing libcmocka-dev: run 'make deps'"; exit 1; }
+	$(CC) $(BASE) $(WARN) -Werror -O1 -g $(SANITIZE) $(shell pkg-config --cflags cmocka) \
+		-o $@ $< build/test/libtmalign.a $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+test: build/test/tmalign $(addprefix build/test/,$(TESTS))
+	@TMALIGN=build/test/tmalign sh tests/run.sh $(addprefix build/test/,$(TESTS))
+
+valgrind: build/tmalign
+	@TMALIGN=build/tmalign TMALIGN_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+		sh tests/run.sh
+
+bench: build/tmalign build/bench
+	@sh tests/bench.sh
+
+build/bench: tests/bench.c build/libtmalign.a
+	$(CC) $(BASE) $(WARN) $(CFLAGS) -o $@ $< build/libtmalign.a $(LDLIBS)
+
+deps:
+	@sh .ci/deps
+
+clean:
+	rm -rf build
+
+help:
+	@sed -n '3,9p' Makefile

@@ -1,0 +1,187 @@
+/*
+ * tmalign.h - the public contract of libtmalign.
+ *
+ * tmalign reads the versions of one article in two or three languages,
+ * splits each into paragraphs and sentences, aligns the sentences across the
+ * languages and keeps the aligned units in an SQLite translation memory.
+ *
+ * Vocabulary used throughout:
+ *   text      a decoded input file: NFC UTF-16 plus, for every code unit, the
+ *             byte offset in the file it came from (tma_text).
+ *   sentence  a span of a text as the segmenter cut it (tma_sentence).
+ *   doc       the sentences of one language version of an article (tma_doc).
+ *   bead      the shape of an aligned unit: how many sentences each language
+ *             contributes, written "1-2" or "1-2-1" in the order the
+ *             languages were given.
+ *   unit      one aligned bead: consecutive sentences of every language that
+ *             translate each other (tma_unit); a side may be empty.
+ *   anchor    a token that survives translation (a number, a Latin-script
+ *             name, a URL, a question mark) and is evidence for alignment.
+ *   memory    the SQLite translation memory (tma_tm).
+ *
+ * Conventions: functions return 0 (TMA_OK) or a negative TMA_E* code; their
+ * out-parameters come first; on failure *out is left NULL and, when err is not
+ * NULL, err holds the code and a message naming the file and the place (line
+ * or byte offset) and the underlying library's own words. The library never
+ * prints, never exits and keeps no mutable global state. Every _new/_open has
+ * a matching _free/_close, and freeing NULL is a no-op.
+ */
+#ifndef TMALIGN_H
+#define TMALIGN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TMA_VERSION "0.1.0"
+
+/** Error codes: 0 is success, everything else is negative. */
+enum {
+	TMA_OK = 0,
+	TMA_ERROR = -1,    /**< internal error (a library failed unexpectedly) */
+	TMA_ENOMEM = -2,   /**< out of memory */
+	TMA_EIO = -3,      /**< a file could not be read or written */
+	TMA_EINPUT = -4,   /**< bad input: encoding, NUL byte, syntax */
+	TMA_EUSAGE = -5,   /**< a bad argument or option */
+	TMA_EDB = -6,      /**< the memory database failed or is damaged */
+	TMA_ENOTFOUND = -7,/**< a named thing does not exist */
+	TMA_EVERSION = -8, /**< the memory was written by a newer tmalign */
+	TMA_EBUSY = -9,    /**< the memory stayed locked by another process */
+	TMA_EFULL = -10,   /**< disk full or file size limit reached */
+	TMA_EINTR = -11    /**< interrupted by the user */
+};
+
+/** An error: its code and a human-readable message (no trailing newline). */
+typedef struct tma_error {
+	int code;
+	char message[1024];
+} tma_error;
+
+/** Human-readable name of an error code ("input error", ...). */
+const char *tma_strerror(int code);
+
+/* ------------------------------------------------------------------ */
+/* Languages                                                           */
+
+/** Longest language code kept, with its terminating NUL. */
+#define TMA_LANG_MAX 16
+
+/**
+ * Normalise a language tag to the primary language subtag in lower case:
+ * "uk-UA", "UK" and "ua" give "uk"; "en-US" gives "en" and, when region is
+ * not NULL, "US" in region (empty when the tag has none). Returns 0, or
+ * TMA_EUSAGE when tag is not a well-formed language tag.
+ */
+int tma_lang_normalize(char out[TMA_LANG_MAX], char region[TMA_LANG_MAX],
+		       const char *tag);
+
+/**
+ * Find the language in a file name of the form NAME.LANG.txt ("a.ua.txt"
+ * gives "uk"); when stem is not NULL it receives NAME without directories
+ * (up to stem_size bytes). Returns 0, or TMA_ENOTFOUND when the name has no
+ * language part.
+ */
+int tma_lang_from_filename(char out[TMA_LANG_MAX], char *stem, size_t stem_size,
+			   const char *path);
+
+/* ------------------------------------------------------------------ */
+/* Text input                                                          */
+
+/** A decoded input file (opaque). */
+typedef struct tma_text tma_text;
+
+/**
+ * Read and decode a file ("-" reads standard input) into NFC UTF-16.
+ * encoding is NULL for UTF-8 (a UTF-8 or UTF-16 byte-order mark is honoured),
+ * an ICU converter name such as "windows-1251", "koi8-u" or "UTF-16", or
+ * "auto" for ICU's charset detection (tma_text_encoding then says what it
+ * picked). Invalid bytes or a NUL byte fail with TMA_EINPUT and a message
+ * naming the file and the byte offset. The caller frees *out with
+ * tma_text_free.
+ */
+int tma_text_load(tma_text **out, const char *path, const char *encoding,
+		  tma_error *err);
+
+/** As tma_text_load, from n bytes in memory; name is used in messages. */
+int tma_text_from_bytes(tma_text **out, const char *name, const char *bytes,
+			size_t n, const char *encoding, tma_error *err);
+
+/** The file name given when the text was loaded. */
+const char *tma_text_name(const tma_text *text);
+
+/** The encoding the text was decoded from ("UTF-8", "windows-1251", ...). */
+const char *tma_text_encoding(const tma_text *text);
+
+/** Confidence (0-100) of the detection when "auto" was asked, else -1. */
+int tma_text_confidence(const tma_text *text);
+
+/** Size of the input in bytes, byte-order mark included. */
+size_t tma_text_bytes(const tma_text *text);
+
+/**
+ * Fingerprint of the decoded content (64-bit FNV-1a over the NFC text), the
+ * same for the same article whatever its encoding or line ends.
+ */
+uint64_t tma_text_hash(const tma_text *text);
+
+void tma_text_free(tma_text *text);
+
+/* ------------------------------------------------------------------ */
+/* Segmentation                                                        */
+
+/** One sentence of a document. */
+typedef struct tma_sentence {
+	int para;          /**< paragraph index in the document, from 0 */
+	size_t start;      /**< byte offset of its first byte in the input */
+	size_t end;        /**< byte offset just past its last byte */
+	char *text;        /**< UTF-8, NFC, trimmed; line breaks become spaces */
+	size_t len;        /**< strlen(text) */
+	size_t nchars;     /**< length in code points, for the length model */
+} tma_sentence;
+
+/** The sentences of one language version of an article. */
+typedef struct tma_doc {
+	char lang[TMA_LANG_MAX];
+	size_t n;          /**< number of sentences */
+	tma_sentence *sent;
+	int npara;         /**< number of paragraphs holding sentences */
+} tma_doc;
+
+/** Segmentation flags. */
+enum {
+	/** Single line breaks are spaces; only a blank line ends a paragraph. */
+	TMA_SEG_JOIN_LINES = 1 << 0,
+	/** Every line is one sentence, a blank line ends a paragraph. */
+	TMA_SEG_PRESEGMENTED = 1 << 1
+};
+
+/** A sentence splitter for one language (opaque, reusable, one thread). */
+typedef struct tma_segmenter tma_segmenter;
+
+/**
+ * Create a segmenter for lang (normalised as tma_lang_normalize does). For
+ * en, uk and ru it adds tmalign's exception data (abbreviations, initials,
+ * dialogue) to ICU's sentence BreakIterator; any other language gets plain
+ * ICU with that locale. Free with tma_segmenter_free.
+ */
+int tma_segmenter_new(tma_segmenter **out, const char *lang, tma_error *err);
+void tma_segmenter_free(tma_segmenter *seg);
+
+/**
+ * Split text into paragraphs and sentences. flags is a TMA_SEG_* mask.
+ * Joined, the sentences are the input up to whitespace. The caller frees
+ * *out with tma_doc_free.
+ */
+int tma_segment(tma_doc **out, tma_segmenter *seg, const tma_text *text,
+		unsigned flags, tma_error *err);
+
+void tma_doc_free(tma_doc *doc);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

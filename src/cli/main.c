@@ -1,0 +1,129 @@
+/*
+ * main.c - the tmalign command: a table of subcommands and dispatch.
+ *
+ * Each command lives in cmd_<name>.c and returns an exit status: 0 success,
+ * 1 a failure it has reported, 2 a usage error.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_command commands[] = {
+	{ "segment", cmd_segment, "split an article into paragraphs and sentences",
+	  "tmalign segment [--lang L] [--format text|jsonl] [--encoding NAME|auto]\n"
+	  "                [--join-lines] [--presegmented] [FILE|-]" },
+	{ "help", cmd_help, "show the commands or one command's usage",
+	  "tmalign help [COMMAND]" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+const cli_command *cli_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+void cli_print_usage(FILE *f, const char *cmd)
+{
+	const cli_command *c = cli_find(cmd);
+
+	if (c)
+		fprintf(f, "usage: %s\n", c->usage);
+}
+
+int cli_report(const tma_error *err)
+{
+	fprintf(stderr, "tmalign: %s\n",
+		err->message[0] ? err->message : tma_strerror(err->code));
+	return err->code == TMA_EUSAGE ? EXIT_USAGE : EXIT_FAIL;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "tmalign %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	cli_print_usage(stderr, cmd);
+	return EXIT_USAGE;
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tmalign: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_lang_file(char lang[TMA_LANG_MAX], const char **path, char *arg)
+{
+	char *eq = strchr(arg, '=');
+
+	if (eq) {
+		*eq = '\0';
+		if (tma_lang_normalize(lang, NULL, arg) == TMA_OK) {
+			*path = eq + 1;
+			return 0;
+		}
+		*eq = '=';
+	}
+	*path = arg;
+	return tma_lang_from_filename(lang, NULL, 0, arg) == TMA_OK ? 0 : -1;
+}
+
+int cmd_help(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc > 1) {
+		if (!cli_find(argv[1]))
+			return cli_usage_error("help", "no command '%s'", argv[1]);
+		cli_print_usage(stdout, argv[1]);
+		return EXIT_OK;
+	}
+	printf("usage: tmalign COMMAND [OPTIONS] [ARGS]\n"
+	       "       tmalign --version\n\n"
+	       "Aligns the sentences of an article's translations and keeps them in a\n"
+	       "translation memory.\n\ncommands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		printf("  %-9s %s\n", commands[i].name, commands[i].summary);
+	printf("\n'tmalign help COMMAND' shows a command's options.\n");
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	const cli_command *c;
+
+	if (argc < 2) {
+		cmd_help(1, argv);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("tmalign %s\n", TMA_VERSION);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return cmd_help(1, argv);
+	c = cli_find(argv[1]);
+	if (!c) {
+		fprintf(stderr, "tmalign: '%s' is not a command; see 'tmalign help'\n",
+			argv[1]);
+		return EXIT_USAGE;
+	}
+	return c->run(argc - 1, argv + 1);
+}

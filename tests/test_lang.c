@@ -1,0 +1,63 @@
+/*
+ * test_lang.c - language tags and file names (src/lang.c).
+ */
+#include "testutil.h"
+
+static void expect(const char *tag, const char *lang, const char *region)
+{
+	char out[TMA_LANG_MAX], reg[TMA_LANG_MAX];
+
+	if (tma_lang_normalize(out, reg, tag) != TMA_OK)
+		fail_msg("'%s' was refused", tag);
+	assert_string_equal(out, lang);
+	assert_string_equal(reg, region);
+}
+
+static void test_normalize(void **state)
+{
+	char out[TMA_LANG_MAX];
+
+	(void)state;
+	expect("uk", "uk", "");
+	expect("ua", "uk", "");
+	expect("UA", "uk", "");
+	expect("uk-UA", "uk", "UA");
+	expect("UK", "uk", "");
+	expect("en-US", "en", "US");
+	expect("en_GB", "en", "GB");
+	expect("ru", "ru", "");
+	expect("sr-Latn-RS", "sr", "RS");
+	assert_int_equal(tma_lang_normalize(out, NULL, ""), TMA_EUSAGE);
+	assert_int_equal(tma_lang_normalize(out, NULL, "e"), TMA_EUSAGE);
+	assert_int_equal(tma_lang_normalize(out, NULL, "en us"), TMA_EUSAGE);
+	assert_int_equal(tma_lang_normalize(out, NULL, "12"), TMA_EUSAGE);
+	assert_int_equal(tma_lang_normalize(out, NULL, NULL), TMA_EUSAGE);
+}
+
+static void test_filename(void **state)
+{
+	char lang[TMA_LANG_MAX], stem[64];
+
+	(void)state;
+	assert_int_equal(tma_lang_from_filename(lang, stem, sizeof(stem),
+						"dir/nato-hybrid.ua.txt"), TMA_OK);
+	assert_string_equal(lang, "uk");
+	assert_string_equal(stem, "nato-hybrid");
+	assert_int_equal(tma_lang_from_filename(lang, NULL, 0, "a.b.en.txt"), TMA_OK);
+	assert_string_equal(lang, "en");
+	assert_int_equal(tma_lang_from_filename(lang, NULL, 0, "article.txt"),
+			 TMA_ENOTFOUND);
+	assert_int_equal(tma_lang_from_filename(lang, NULL, 0, ".en.txt"),
+			 TMA_ENOTFOUND);
+	assert_int_equal(tma_lang_from_filename(lang, NULL, 0, "x.v2.txt"),
+			 TMA_ENOTFOUND);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_normalize),
+		cmocka_unit_test(test_filename),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
