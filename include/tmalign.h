@@ -180,6 +180,73 @@ int tma_segment(tma_doc **out, tma_segmenter *seg, const tma_text *text,
 
 void tma_doc_free(tma_doc *doc);
 
+/* ------------------------------------------------------------------ */
+/* Alignment                                                           */
+
+/** Most languages aligned at once. */
+#define TMA_MAX_LANGS 3
+
+/**
+ * One aligned unit: for every language, a run of consecutive sentences
+ * (count 0 for an empty side), and a confidence a reviewer can sort by.
+ */
+typedef struct tma_unit {
+	size_t start[TMA_MAX_LANGS]; /**< index of the first sentence */
+	int count[TMA_MAX_LANGS];    /**< how many sentences; 0: none */
+	double score;                /**< confidence in [0, 1] */
+} tma_unit;
+
+/**
+ * An alignment of two or three docs: units in document order, no crossings,
+ * every sentence of every language in exactly one unit.
+ */
+typedef struct tma_alignment {
+	int nlang;
+	char lang[TMA_MAX_LANGS][TMA_LANG_MAX];
+	size_t n;
+	tma_unit *unit;
+} tma_alignment;
+
+/** Alignment options; zero-initialised means the defaults. */
+typedef struct tma_align_opts {
+	/** hunalign-format dictionary ("target @ source" per line), or NULL. */
+	const char *dictionary;
+	/** The languages of its source and target sides ("en", "uk"). */
+	const char *dictionary_src, *dictionary_tgt;
+	/** Leave out tmalign's built-in en/uk/ru lexicon (src/data/lexicon.txt). */
+	int no_lexicon;
+} tma_align_opts;
+
+/**
+ * Reusable alignment resources (transliterators, break iterators, the
+ * dictionary); one thread at a time. Free with tma_aligner_free.
+ */
+typedef struct tma_aligner tma_aligner;
+
+int tma_aligner_new(tma_aligner **out, const tma_align_opts *opts,
+		    tma_error *err);
+void tma_aligner_free(tma_aligner *al);
+
+/**
+ * Align ndocs (2 or 3) docs, one per language, all versions of one article.
+ * Dynamic programming over beads (1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 3-1, 1-3
+ * and, for three languages, their consistent combinations) in a band around
+ * the best path, scored by a length model (Gale & Church 1993) estimated on
+ * the document, anchors (numbers, names across scripts, Latin words, marks)
+ * and paragraph boundaries. Three docs give one three-way alignment. The
+ * caller frees *out with tma_alignment_free.
+ */
+int tma_align(tma_alignment **out, tma_aligner *al, tma_doc *const *docs,
+	      int ndocs, tma_error *err);
+
+void tma_alignment_free(tma_alignment *alignment);
+
+/**
+ * The bead of a unit as text, "1-2" or "1-2-1", in buf (at least 16 bytes).
+ * Returns buf.
+ */
+char *tma_unit_bead(const tma_unit *unit, int nlang, char *buf);
+
 #ifdef __cplusplus
 }
 #endif

@@ -43,6 +43,7 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_lang_file(char lang[TMA_LANG_MAX], const char **path, char *arg);
 
 int cmd_segment(int argc, char **argv);
+int cmd_align(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 #endif

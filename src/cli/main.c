@@ -14,6 +14,12 @@ static const cli_command commands[] = {
 	{ "segment", cmd_segment, "split an article into paragraphs and sentences",
 	  "tmalign segment [--lang L] [--format text|jsonl] [--encoding NAME|auto]\n"
 	  "                [--join-lines] [--presegmented] [FILE|-]" },
+	{ "align", cmd_align, "align two or three versions of an article",
+	  "tmalign align [--presegmented] [--join-lines] [--encoding NAME|auto]\n"
+	  "              [--no-store] [--print ladder|jsonl|tsv] [--dict FILE]\n"
+	  "              [--no-lexicon]\n"
+	  "              LANG=FILE LANG=FILE [LANG=FILE]\n"
+	  "  (a file named NAME.LANG.txt may be given without LANG=)" },
 	{ "help", cmd_help, "show the commands or one command's usage",
 	  "tmalign help [COMMAND]" },
 };

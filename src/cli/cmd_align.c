@@ -1,0 +1,208 @@
+/*
+ * cmd_align.c - `tmalign align`: the versions of one article in, aligned
+ * units out (printed, and kept in the memory).
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+
+enum print_mode { PRINT_NONE, PRINT_LADDER, PRINT_JSONL, PRINT_TSV };
+
+static void print_list(const tma_unit *u, int l)
+{
+	int k;
+
+	putchar('[');
+	for (k = 0; k < u->count[l]; k++)
+		printf(k ? ", %zu" : "%zu", u->start[l] + (size_t)k);
+	putchar(']');
+}
+
+static void print_ladder(const tma_alignment *al)
+{
+	size_t i;
+	int l;
+
+	for (i = 0; i < al->n; i++) {
+		for (l = 0; l < al->nlang; l++) {
+			if (l)
+				putchar(':');
+			print_list(&al->unit[i], l);
+		}
+		putchar('\n');
+	}
+}
+
+/* A unit's sentences in language l joined by spaces, tabs made spaces. */
+static void print_joined(const tma_unit *u, int l, tma_doc *const *docs)
+{
+	int k;
+
+	for (k = 0; k < u->count[l]; k++) {
+		const char *p = docs[l]->sent[u->start[l] + (size_t)k].text;
+		if (k)
+			putchar(' ');
+		for (; *p; p++)
+			putchar(*p == '\t' ? ' ' : *p);
+	}
+}
+
+static void print_tsv(const tma_alignment *al, tma_doc *const *docs)
+{
+	size_t i;
+	int l;
+
+	for (i = 0; i < al->n; i++) {
+		for (l = 0; l < al->nlang; l++) {
+			print_joined(&al->unit[i], l, docs);
+			putchar('\t');
+		}
+		printf("%.3f\n", al->unit[i].score);
+	}
+}
+
+static int print_jsonl(const tma_alignment *al, tma_doc *const *docs)
+{
+	size_t i;
+	int l, k;
+
+	for (i = 0; i < al->n; i++) {
+		const tma_unit *u = &al->unit[i];
+		cJSON *o = cJSON_CreateObject();
+		char *line;
+
+		if (!o)
+			return -1;
+		for (l = 0; l < al->nlang; l++) {
+			cJSON *arr = cJSON_AddArrayToObject(o, al->lang[l]);
+			for (k = 0; arr && k < u->count[l]; k++)
+				cJSON_AddItemToArray(arr, cJSON_CreateString(
+					docs[l]->sent[u->start[l] + (size_t)k].text));
+			if (!arr) {
+				cJSON_Delete(o);
+				return -1;
+			}
+		}
+		cJSON_AddNumberToObject(o, "score", (double)(int)(u->score * 1000 + 0.5) / 1000);
+		line = cJSON_PrintUnformatted(o);
+		cJSON_Delete(o);
+		if (!line)
+			return -1;
+		puts(line);
+		cJSON_free(line);
+	}
+	return 0;
+}
+
+int cmd_align(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "presegmented", no_argument, NULL, 'p' },
+		{ "no-store", no_argument, NULL, 'n' },
+		{ "print", required_argument, NULL, 'P' },
+		{ "encoding", required_argument, NULL, 'e' },
+		{ "join-lines", no_argument, NULL, 'j' },
+		{ "dict", required_argument, NULL, 'd' },
+		{ "no-lexicon", no_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *encoding = NULL, *path[TMA_MAX_LANGS];
+	char lang[TMA_MAX_LANGS][TMA_LANG_MAX];
+	tma_align_opts aopts = { NULL, NULL, NULL, 0 };
+	enum print_mode mode = PRINT_NONE;
+	unsigned flags = 0;
+	int c, l, k, nlang = 0, store = 1, status = EXIT_OK;
+	tma_error err = { 0, "" };
+	tma_doc *docs[TMA_MAX_LANGS] = { NULL, NULL, NULL };
+	tma_aligner *aligner = NULL;
+	tma_alignment *al = NULL;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': flags |= TMA_SEG_PRESEGMENTED; break;
+		case 'n': store = 0; break;
+		case 'e': encoding = optarg; break;
+		case 'j': flags |= TMA_SEG_JOIN_LINES; break;
+		case 'd': aopts.dictionary = optarg; break;
+		case 'L': aopts.no_lexicon = 1; break;
+		case 'P':
+			if (strcmp(optarg, "ladder") == 0)
+				mode = PRINT_LADDER;
+			else if (strcmp(optarg, "jsonl") == 0)
+				mode = PRINT_JSONL;
+			else if (strcmp(optarg, "tsv") == 0)
+				mode = PRINT_TSV;
+			else
+				return cli_usage_error("align",
+						       "--print is ladder, jsonl or tsv, not '%s'",
+						       optarg);
+			break;
+		case 'h': cli_print_usage(stdout, "align"); return EXIT_OK;
+		default: cli_print_usage(stderr, "align"); return EXIT_USAGE;
+		}
+	}
+	if (argc - optind < 2 || argc - optind > TMA_MAX_LANGS)
+		return cli_usage_error("align", "give two or three LANG=FILE");
+	for (; optind < argc; optind++) {
+		if (cli_lang_file(lang[nlang], &path[nlang], argv[optind]))
+			return cli_usage_error("align",
+					       "cannot tell the language of '%s': write LANG=FILE "
+					       "or name it NAME.LANG.txt", argv[optind]);
+		for (k = 0; k < nlang; k++)
+			if (strcmp(lang[k], lang[nlang]) == 0)
+				return cli_usage_error("align", "language '%s' given twice",
+						       lang[nlang]);
+		nlang++;
+	}
+	if (store)
+		return cli_usage_error("align", "storing into the memory is not built "
+				       "yet: give --no-store");
+	if (mode == PRINT_NONE)
+		mode = PRINT_LADDER;
+	aopts.dictionary_src = lang[0];
+	aopts.dictionary_tgt = lang[1];
+
+	for (l = 0; l < nlang; l++) {
+		tma_text *text = NULL;
+		tma_segmenter *seg = NULL;
+		int rc = tma_text_load(&text, path[l], encoding, &err);
+
+		if (!rc)
+			rc = tma_segmenter_new(&seg, lang[l], &err);
+		if (!rc)
+			rc = tma_segment(&docs[l], seg, text, flags, &err);
+		tma_segmenter_free(seg);
+		tma_text_free(text);
+		if (rc) {
+			status = cli_report(&err);
+			goto done;
+		}
+	}
+	if (tma_aligner_new(&aligner, &aopts, &err) ||
+	    tma_align(&al, aligner, docs, nlang, &err)) {
+		status = cli_report(&err);
+		goto done;
+	}
+	if (mode == PRINT_LADDER)
+		print_ladder(al);
+	else if (mode == PRINT_TSV)
+		print_tsv(al, docs);
+	else if (print_jsonl(al, docs))
+		status = EXIT_FAIL;
+	if (fflush(stdout) || ferror(stdout)) {
+		cli_warn("cannot write the output");
+		status = EXIT_FAIL;
+	}
+done:
+	tma_alignment_free(al);
+	tma_aligner_free(aligner);
+	for (l = 0; l < nlang; l++)
+		tma_doc_free(docs[l]);
+	return status;
+}
