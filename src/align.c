@@ -53,7 +53,8 @@
 #define SCORE_MID      (-1.0) /* cost per pair at which the score is 0.5 */
 
 #define MAXB 3               /* most sentences of one language in a bead */
-#define MAX_SLACK 1000       /* most extra band width between two anchors */
+#define MAX_SLACK 64         /* most extra band width between two anchors */
+#define MAX_REPEAT 256       /* anchors repeated more often give no points */
 
 typedef struct bead3 {
 	int8_t c[3];
@@ -386,45 +387,64 @@ static int cmp_point(const void *x, const void *y)
 
 /*
  * The skeleton of pair p: for every row i of A, where in B the path is
- * expected, center[i], and how far it may stray besides the band, slack[i]
- * (between two points, the surplus of sentences on one side). Anchor classes found in exactly one sentence of each
- * document give points (i, j); the longest chain of points increasing in
- * both (patience sorting) is kept, and the rows between its points are
- * interpolated. With no points it is the diagonal. The caller frees.
+ * expected, center[i], and how far it may stray besides the band, slack[i].
+ * Anchor classes found as often in A as in B (at most MAX_REPEAT times) give
+ * points: the k-th sentence of A holding one with the k-th of B. The longest
+ * chain of points increasing in both (patience sorting) is kept and the rows
+ * between its points are interpolated; between two points, the surplus of
+ * sentences on one side is the slack. With no points it is the diagonal.
+ * The caller frees both arrays.
  */
 static int skeleton(size_t **out, size_t **slack_out, const pair *p)
 {
 	const tma_links *l = p->links;
-	size_t n = p->a->n, m = p->b->n, i, k, np = 0, len = 0;
-	uint32_t *ca = calloc(l->nclass + 1, sizeof(uint32_t));
-	uint32_t *cb = calloc(l->nclass + 1, sizeof(uint32_t));
-	size_t *ia = malloc(sizeof(size_t) * (l->nclass + 1));
-	size_t *jb = malloc(sizeof(size_t) * (l->nclass + 1));
-	point *pts = malloc(sizeof(point) * (l->nclass + 2));
-	size_t *tail = malloc(sizeof(size_t) * (l->nclass + 2));
-	size_t *prev = malloc(sizeof(size_t) * (l->nclass + 2));
-	point *chain = malloc(sizeof(point) * (l->nclass + 4));
+	size_t n = p->a->n, m = p->b->n, nc = l->nclass, i, k, np = 0, len = 0;
+	size_t total = 0;
+	uint32_t *ca = calloc(nc + 1, sizeof(uint32_t));
+	uint32_t *cb = calloc(nc + 1, sizeof(uint32_t));
+	size_t *first = malloc(sizeof(size_t) * (nc + 1));
+	size_t *seen = calloc(nc + 1, sizeof(size_t));
+	size_t *occ = NULL, *tail = NULL, *prev = NULL;
+	point *pts = NULL, *chain = NULL;
 	size_t *center = malloc(sizeof(size_t) * (n + 1));
 	size_t *slack = malloc(sizeof(size_t) * (n + 1));
 	int rc = TMA_ENOMEM;
 
-	if (!ca || !cb || !ia || !jb || !pts || !tail || !prev || !chain ||
-	    !center || !slack)
+	if (!ca || !cb || !first || !seen || !center || !slack)
+		goto done;
+	for (i = 0; i < n; i++)
+		for (k = 0; k < (size_t)l->na[i]; k++)
+			ca[l->a[i][k]]++;
+	for (i = 0; i < m; i++)
+		for (k = 0; k < (size_t)l->nb[i]; k++)
+			cb[l->b[i][k]]++;
+	for (k = 0; k < nc; k++) {
+		if (ca[k] != cb[k] || ca[k] > MAX_REPEAT)
+			ca[k] = 0;
+		first[k] = total;
+		total += ca[k];
+	}
+	occ = malloc(sizeof(size_t) * (total + 1));
+	pts = malloc(sizeof(point) * (total + 1));
+	tail = malloc(sizeof(size_t) * (total + 1));
+	prev = malloc(sizeof(size_t) * (total + 1));
+	chain = malloc(sizeof(point) * (total + 2));
+	if (!occ || !pts || !tail || !prev || !chain)
 		goto done;
 	for (i = 0; i < n; i++)
 		for (k = 0; k < (size_t)l->na[i]; k++) {
-			ca[l->a[i][k]]++;
-			ia[l->a[i][k]] = i;
+			uint32_t c = l->a[i][k];
+			if (ca[c])
+				occ[first[c] + seen[c]++] = i;
 		}
+	memset(seen, 0, sizeof(size_t) * (nc + 1));
 	for (i = 0; i < m; i++)
 		for (k = 0; k < (size_t)l->nb[i]; k++) {
-			cb[l->b[i][k]]++;
-			jb[l->b[i][k]] = i;
-		}
-	for (k = 0; k < l->nclass; k++)
-		if (ca[k] == 1 && cb[k] == 1) {
-			pts[np].i = ia[k];
-			pts[np++].j = jb[k];
+			uint32_t c = l->b[i][k];
+			if (ca[c]) {
+				pts[np].i = occ[first[c] + seen[c]++];
+				pts[np++].j = i;
+			}
 		}
 	qsort(pts, np, sizeof(point), cmp_point);
 	/* Longest chain strictly increasing in j (and so in i, by the order). */
@@ -452,7 +472,6 @@ static int skeleton(size_t **out, size_t **slack_out, const pair *p)
 		size_t r, d;
 		if (b.i < a.i || b.j < a.j)
 			b = a;
-		/* Where one side has more sentences, they may sit anywhere. */
 		d = b.j - a.j > b.i - a.i ? (b.j - a.j) - (b.i - a.i)
 					  : (b.i - a.i) - (b.j - a.j);
 		if (d > MAX_SLACK)
@@ -474,8 +493,9 @@ static int skeleton(size_t **out, size_t **slack_out, const pair *p)
 done:
 	free(ca);
 	free(cb);
-	free(ia);
-	free(jb);
+	free(first);
+	free(seen);
+	free(occ);
 	free(pts);
 	free(tail);
 	free(prev);
@@ -590,14 +610,55 @@ done:
 	return rc;
 }
 
-/* The best path for p, widening the band until the path leaves its edges. */
-static int dp2(path *out, const pair *p)
+/*
+ * The band of a first path: each row centred where the path enters it, with
+ * slack for the sentences of B the path crosses within the row.
+ */
+static int guide_band(size_t **pcenter, size_t **pslack, const path *g, size_t n)
+{
+	size_t *center = malloc(sizeof(size_t) * (n + 1));
+	size_t *slack = malloc(sizeof(size_t) * (n + 1));
+	size_t i = 0, j = 0, k;
+
+	if (!center || !slack) {
+		free(center);
+		free(slack);
+		return TMA_ENOMEM;
+	}
+	center[0] = 0;
+	slack[0] = 0;
+	for (k = 0; k < g->n; k++) {
+		size_t i1 = i + (size_t)g->bead[k][0], j1 = j + (size_t)g->bead[k][1];
+		if (i1 == i) {
+			slack[i] = j1 - center[i];
+		} else {
+			for (i++; i <= i1; i++) {
+				center[i] = j1;
+				slack[i] = 0;
+			}
+			i = i1;
+		}
+		j = j1;
+	}
+	*pcenter = center;
+	*pslack = slack;
+	return TMA_OK;
+}
+
+/*
+ * The best path for p: in a band around the anchor skeleton, or, when guide
+ * is not NULL, a narrower one around that earlier path; the band widens
+ * until the path keeps off its edges.
+ */
+static int dp2(path *out, const pair *p, const path *guide)
 {
 	size_t n = p->a->n, m = p->b->n, *center = NULL, *slack = NULL;
-	size_t w = 24, full = (n > m ? n : m) + 1;
+	size_t w = guide ? 4 : 10, full = (n > m ? n : m) + 1;
 	int touched, rc;
 
-	if ((rc = skeleton(&center, &slack, p)))
+	rc = guide ? guide_band(&center, &slack, guide, n)
+		   : skeleton(&center, &slack, p);
+	if (rc)
 		return rc;
 	for (;;) {
 		if (w > full)
@@ -975,6 +1036,23 @@ static int units_from_path(tma_alignment *al, const path *pa, int nlang,
 	return TMA_OK;
 }
 
+/*
+ * Align pair p twice: the first path refits the length model and guides the
+ * second search.
+ */
+static int two_passes(path *out, pair *p)
+{
+	path first;
+	int rc;
+
+	if ((rc = dp2(&first, p, NULL)))
+		return rc;
+	refit(p, &first, 0, 1);
+	rc = dp2(out, p, &first);
+	path_free(&first);
+	return rc;
+}
+
 int tma_align(tma_alignment **out, tma_aligner *al, tma_doc *const *docs,
 	      int ndocs, tma_error *err)
 {
@@ -1012,26 +1090,18 @@ int tma_align(tma_alignment **out, tma_aligner *al, tma_doc *const *docs,
 			goto done;
 		npairs = 3;
 	}
-	/* First pass, refit of the length model, second pass. */
-	if ((rc = dp2(&p01, &pp[0])))
-		goto nomem;
-	refit(&pp[0], &p01, 0, 1);
-	path_free(&p01);
-	if ((rc = dp2(&p01, &pp[0])))
+	/* First pass, refit of the length model, second pass around the first. */
+	if ((rc = two_passes(&p01, &pp[0])))
 		goto nomem;
 	if (ndocs == 2) {
 		rc = units_from_path(res, &p01, 2, 1);
 		goto nomem;
 	}
-	if ((rc = dp2(&p02, &pp[1])))
-		goto nomem;
-	refit(&pp[1], &p02, 0, 1);
-	path_free(&p02);
-	if ((rc = dp2(&p02, &pp[1])))
+	if ((rc = two_passes(&p02, &pp[1])))
 		goto nomem;
 	{
 		path p12;
-		if ((rc = dp2(&p12, &pp[2])))
+		if ((rc = dp2(&p12, &pp[2], NULL)))
 			goto nomem;
 		refit(&pp[2], &p12, 0, 1);
 		path_free(&p12);

@@ -35,10 +35,21 @@
 
 #include "tmalign_int.h"
 
+/* Most distinct words a tokenizer remembers before it starts afresh. */
+#define WORD_CACHE_MAX (1u << 20)
+
 struct tma_tokenizer {
 	char lang[TMA_LANG_MAX];
 	UTransliterator *tr;
 	UBreakIterator *wb;
+	/* Words seen (as UTF-16 bytes) and their keys: ICU's transliterators
+	 * are slow and words repeat. */
+	tma_strmap words;
+	tma_strmap keys;
+	uint32_t *key_of;  /* per word id: its key id, UINT32_MAX for none */
+	size_t keycap;
+	UChar *buf;        /* room to transliterate one word */
+	int32_t bufcap;
 };
 
 int tma_tokenizer_new(tma_tokenizer **out, const char *lang, tma_error *err)
@@ -81,6 +92,10 @@ void tma_tokenizer_free(tma_tokenizer *tk)
 		utrans_close(tk->tr);
 	if (tk->wb)
 		ubrk_close(tk->wb);
+	tma_strmap_free(&tk->words);
+	tma_strmap_free(&tk->keys);
+	free(tk->key_of);
+	free(tk->buf);
 	free(tk);
 }
 
@@ -141,16 +156,21 @@ static size_t word_key(const UChar *u, int32_t n, char *key)
 	return k;
 }
 
-/* "#" and the digits of a number token ("3,5" and "3.5" both give "#35"). */
+/*
+ * "#" and the digits of a number token, in any script's digits ("3,5" and
+ * "3.5" both give "#35").
+ */
 static size_t number_key(const UChar *u, int32_t n, char *key)
 {
 	size_t k = 0;
 	int32_t i;
 
 	key[k++] = '#';
-	for (i = 0; i < n && k + 1 < KEY_MAX; i++)
-		if (u[i] >= '0' && u[i] <= '9')
-			key[k++] = (char)u[i];
+	for (i = 0; i < n && k + 1 < KEY_MAX; i++) {
+		int32_t d = u_charDigitValue(u[i]);
+		if (d >= 0 && d <= 9)
+			key[k++] = (char)('0' + d);
+	}
 	return k > 1 ? k : 0;
 }
 
@@ -174,6 +194,56 @@ static int is_strong(const UChar *u, int32_t n, int first)
 static int is_quote_char(UChar32 c)
 {
 	return c != '\'' && u_hasBinaryProperty(c, UCHAR_QUOTATION_MARK);
+}
+
+/*
+ * The key of word w[0..n) as it stands in the text: transliterated, loosely
+ * spelt (word_key), remembered for the next time. Returns its length, 0
+ * when the word gives no key; -1 when out of memory.
+ */
+static int cached_key(tma_tokenizer *tk, const UChar *w, int32_t n,
+		      char key[KEY_MAX])
+{
+	UErrorCode st = U_ZERO_ERROR;
+	uint32_t wid, kid = UINT32_MAX;
+	int32_t len, limit;
+	size_t klen = 0;
+	int added;
+
+	if (tk->words.n >= WORD_CACHE_MAX) {
+		tma_strmap_free(&tk->words);
+		tma_strmap_free(&tk->keys);
+	}
+	if (tma_strmap_intern(&tk->words, (const char *)w, sizeof(UChar) * (size_t)n,
+			      &wid, &added) ||
+	    tma_grow(&tk->key_of, &tk->keycap, tk->words.n, sizeof(uint32_t)))
+		return -1;
+	if (!added) {
+		const char *k;
+		if (tk->key_of[wid] == UINT32_MAX)
+			return 0;
+		k = tma_strmap_key(&tk->keys, tk->key_of[wid], &klen);
+		memcpy(key, k, klen);
+		return (int)klen;
+	}
+	if (tk->bufcap < 4 * n + 16) {
+		free(tk->buf);
+		tk->bufcap = 4 * n + 16;
+		tk->buf = malloc(sizeof(UChar) * (size_t)tk->bufcap);
+		if (!tk->buf) {
+			tk->bufcap = 0;
+			return -1;
+		}
+	}
+	memcpy(tk->buf, w, sizeof(UChar) * (size_t)n);
+	len = limit = n;
+	utrans_transUChars(tk->tr, tk->buf, &len, tk->bufcap, 0, &limit, &st);
+	if (U_SUCCESS(st))
+		klen = word_key(tk->buf, len, key);
+	if (klen >= 2 && tma_strmap_intern(&tk->keys, key, klen, &kid, NULL))
+		return -1;
+	tk->key_of[wid] = klen >= 2 ? kid : UINT32_MAX;
+	return klen >= 2 ? (int)klen : 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -526,14 +596,14 @@ static int sentence_tokens(tma_feats *f, size_t i, tma_tokenizer *tk,
 			   const char *text, scratch *s, tma_error *err)
 {
 	UErrorCode st = U_ZERO_ERROR;
-	int32_t n = 0, limit, cap, a, b, nids = 0, prev_num_end = -1, k, words = 0;
+	int32_t n = 0, cap, a, b, nids = 0, prev_num_end = -1, k, words = 0;
 	char key[KEY_MAX], prev_key[KEY_MAX];
 	size_t prev_len = 0;
 	int rc, quote = 0, question = 0, exclaim = 0;
 
 	u_strFromUTF8(NULL, 0, &n, text, -1, &st);
 	st = U_ZERO_ERROR;
-	cap = n * 4 + 16;   /* transliteration may lengthen the text */
+	cap = n + 1;
 	if (s->cap < cap) {
 		free(s->u);
 		s->u = malloc(sizeof(UChar) * (size_t)cap);
@@ -547,16 +617,14 @@ static int sentence_tokens(tma_feats *f, size_t i, tma_tokenizer *tk,
 		question |= s->u[k] == '?';
 		exclaim |= s->u[k] == '!';
 	}
-	limit = n;
-	utrans_transUChars(tk->tr, s->u, &n, s->cap, 0, &limit, &st);
-	if (U_FAILURE(st))
-		return tma_fail_icu(err, st, "cannot transliterate");
 	ubrk_setText(tk->wb, s->u, n, &st);
+	if (U_FAILURE(st))
+		return tma_fail_icu(err, st, "cannot tokenize");
 	for (a = ubrk_first(tk->wb), b = ubrk_next(tk->wb); b != UBRK_DONE;
 	     a = b, b = ubrk_next(tk->wb)) {
 		int32_t status = ubrk_getRuleStatus(tk->wb);
 		size_t len;
-		int strong;
+		int strong, got;
 
 		if (status < UBRK_WORD_NUMBER)
 			continue;
@@ -578,10 +646,13 @@ static int sentence_tokens(tma_feats *f, size_t i, tma_tokenizer *tk,
 			prev_num_end = b;
 			strong = 1;
 		} else {
-			len = word_key(s->u + a, b - a, key);
 			strong = is_strong(s->u + a, b - a, words++ == 0);
-			if (len < 2)
+			got = cached_key(tk, s->u + a, b - a, key);
+			if (got < 0)
+				return tma_fail(err, TMA_ENOMEM, "out of memory");
+			if (got < 2)
 				continue;
+			len = (size_t)got;
 		}
 		if ((rc = add_key(f, s, &nids, key, len, strong)))
 			return tma_fail(err, rc, "out of memory");
