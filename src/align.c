@@ -126,6 +126,11 @@ typedef struct pair {
 	double unlinked_w;     /* how much unlinked names and numbers count */
 	int32_t *cum_a, *cum_b;/* prefix sums of sentence lengths */
 	uint32_t *span_a, *span_b; /* scratch: anchors of a span of A, of B */
+	/* Costs of beads already computed (the three-way search asks for the
+	 * same pairwise bead many times): open addressing, key 0 free. */
+	uint64_t *memo_key;
+	double *memo_cost;
+	size_t memo_cap, memo_n;
 } pair;
 
 /* -log of the prior of a bead with a sentences of A and b of B. */
@@ -737,6 +742,8 @@ static int pair_init(pair *p, const tma_feats *a, const tma_feats *b,
 
 static void pair_free(pair *p)
 {
+	free(p->memo_key);
+	free(p->memo_cost);
 	free(p->span_a);
 	free(p->span_b);
 	free(p->cum_a);
@@ -862,25 +869,90 @@ static int windows(size_t **plo, size_t **phi, const path *pa, size_t n,
 	return TMA_OK;
 }
 
+/* A well-mixed hash of a memo key (splitmix64's finaliser). */
+static size_t memo_hash(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xBF58476D1CE4E5B9ULL;
+	x ^= x >> 27;
+	x *= 0x94D049BB133111EBULL;
+	x ^= x >> 31;
+	return (size_t)x;
+}
+
+/* Grow the memo of p to twice its size; returns 0 or TMA_ENOMEM. */
+static int memo_grow(pair *p)
+{
+	size_t cap = p->memo_cap ? p->memo_cap * 2 : 4096, k;
+	uint64_t *keys = calloc(cap, sizeof(uint64_t));
+	double *costs = malloc(sizeof(double) * cap);
+
+	if (!keys || !costs) {
+		free(keys);
+		free(costs);
+		return TMA_ENOMEM;
+	}
+	for (k = 0; k < p->memo_cap; k++) {
+		uint64_t key = p->memo_key[k];
+		size_t h;
+		if (!key)
+			continue;
+		for (h = memo_hash(key) & (cap - 1); keys[h];
+		     h = (h + 1) & (cap - 1))
+			;
+		keys[h] = key;
+		costs[h] = p->memo_cost[k];
+	}
+	free(p->memo_key);
+	free(p->memo_cost);
+	p->memo_key = keys;
+	p->memo_cost = costs;
+	p->memo_cap = cap;
+	return TMA_OK;
+}
+
+/*
+ * bead_cost, remembered. The memo is only valid while the pair's model
+ * stays as it is (the three-way search runs after every refit). When it
+ * cannot grow, the cost is computed afresh.
+ */
+static double memo_bead_cost(pair *p, size_t i, int a, size_t j, int b)
+{
+	uint64_t key = ((uint64_t)i << 34 | (uint64_t)j << 4 | (uint64_t)(a << 2 | b)) + 1;
+	size_t h;
+	double c;
+
+	if ((p->memo_n + 1) * 2 > p->memo_cap && memo_grow(p))
+		return bead_cost(p, i, a, j, b);
+	for (h = memo_hash(key) & (p->memo_cap - 1);
+	     p->memo_key[h]; h = (h + 1) & (p->memo_cap - 1))
+		if (p->memo_key[h] == key)
+			return p->memo_cost[h];
+	c = bead_cost(p, i, a, j, b);
+	p->memo_key[h] = key;
+	p->memo_cost[h] = c;
+	p->memo_n++;
+	return c;
+}
+
 /*
  * A pair's share of a three-way bead; third is the other language's count.
  * Where the two languages give the unit as many sentences each and the third
  * does not (2-2 when the third merged two), the pair is likely parallel
  * inside it: the cheaper of the bead and its 1-1 diagonal counts.
  */
-static double sub_cost(const pair *p, size_t i, int a, size_t j, int b,
-		       int third)
+static double sub_cost(pair *p, size_t i, int a, size_t j, int b, int third)
 {
 	double direct, diag = 0;
 	int k;
 
 	if (a == 0 && b == 0)
 		return 0;
-	direct = bead_cost(p, i, a, j, b);
+	direct = memo_bead_cost(p, i, a, j, b);
 	if (a != b || a < 2 || third == a)
 		return direct;
 	for (k = 0; k < a; k++)
-		diag += bead_cost(p, i + (size_t)k, 1, j + (size_t)k, 1);
+		diag += memo_bead_cost(p, i + (size_t)k, 1, j + (size_t)k, 1);
 	return diag < direct ? diag : direct;
 }
 
@@ -1090,19 +1162,25 @@ int tma_align(tma_alignment **out, tma_aligner *al, tma_doc *const *docs,
 			goto done;
 		npairs = 3;
 	}
-	/* First pass, refit of the length model, second pass around the first. */
-	if ((rc = two_passes(&p01, &pp[0])))
-		goto nomem;
 	if (ndocs == 2) {
+		/* First pass, refit of the length model, second pass around it. */
+		if ((rc = two_passes(&p01, &pp[0])))
+			goto nomem;
 		rc = units_from_path(res, &p01, 2, 1);
 		goto nomem;
 	}
-	if ((rc = two_passes(&p02, &pp[1])))
-		goto nomem;
+	/*
+	 * Three languages: one pass per pair refits its length model; the
+	 * three-way search, in windows around the first language's paths,
+	 * is the second pass.
+	 */
 	{
 		path p12;
-		if ((rc = dp2(&p12, &pp[2], NULL)))
+		if ((rc = dp2(&p01, &pp[0], NULL)) || (rc = dp2(&p02, &pp[1], NULL)) ||
+		    (rc = dp2(&p12, &pp[2], NULL)))
 			goto nomem;
+		refit(&pp[0], &p01, 0, 1);
+		refit(&pp[1], &p02, 0, 1);
 		refit(&pp[2], &p12, 0, 1);
 		path_free(&p12);
 	}

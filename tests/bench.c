@@ -2,6 +2,9 @@
  * bench.c - speed figures for `make bench`, measured through the library.
  *
  *   bench segment FILE...   segmentation throughput over the files (MB/s)
+ *   bench align-long A B    one long presegmented document pair (sentences/s)
+ *   bench align-many LIST   many articles: LIST has lines "en uk ru" of
+ *                           raw files; each triple aligned three-way
  *
  * Each mode prints one line: "name<TAB>figure<TAB>unit<TAB>peak RSS in MiB".
  * Nothing here asserts anything about time.
@@ -104,10 +107,107 @@ static int bench_segment(int argc, char **argv)
 	return 0;
 }
 
+/* Read and segment path as lang; exits on error. */
+static tma_doc *load_doc(const char *path, const char *lang, unsigned flags)
+{
+	tma_error err;
+	tma_text *text = NULL;
+	tma_doc *doc = NULL;
+
+	if (tma_text_load(&text, path, NULL, &err) ||
+	    tma_segment(&doc, segmenter_for(lang), text, flags, &err)) {
+		fprintf(stderr, "bench: %s\n", err.message);
+		exit(1);
+	}
+	tma_text_free(text);
+	return doc;
+}
+
+static int bench_align_long(const char *a, const char *b)
+{
+	tma_doc *docs[2];
+	tma_aligner *al = NULL;
+	tma_alignment *res = NULL;
+	tma_error err;
+	double t0, secs;
+	size_t n;
+
+	docs[0] = load_doc(a, "en", TMA_SEG_PRESEGMENTED);
+	docs[1] = load_doc(b, "uk", TMA_SEG_PRESEGMENTED);
+	n = docs[0]->n + docs[1]->n;
+	t0 = now();
+	if (tma_aligner_new(&al, NULL, &err) || tma_align(&res, al, docs, 2, &err)) {
+		fprintf(stderr, "bench: %s\n", err.message);
+		return 1;
+	}
+	secs = now() - t0;
+	printf("align one document (%zu+%zu sent.)\t%.0f\tsentences/s\t%.0f\n",
+	       docs[0]->n, docs[1]->n, (double)n / secs, peak_mib());
+	fprintf(stderr, "  (%zu units, %.2f s)\n", res->n, secs);
+	tma_alignment_free(res);
+	tma_aligner_free(al);
+	tma_doc_free(docs[0]);
+	tma_doc_free(docs[1]);
+	return 0;
+}
+
+static int bench_align_many(const char *list)
+{
+	static const char *const langs[3] = { "en", "uk", "ru" };
+	FILE *f = fopen(list, "r");
+	char line[3 * 1024];
+	tma_aligner *al = NULL;
+	tma_error err;
+	double t0, secs;
+	size_t sents = 0, articles = 0;
+
+	if (!f || tma_aligner_new(&al, NULL, &err)) {
+		fprintf(stderr, "bench: cannot start\n");
+		return 1;
+	}
+	t0 = now();
+	while (fgets(line, sizeof(line), f)) {
+		char *path[3], *save = NULL;
+		tma_doc *docs[3];
+		tma_alignment *res = NULL;
+		int k;
+
+		path[0] = strtok_r(line, " \n", &save);
+		path[1] = strtok_r(NULL, " \n", &save);
+		path[2] = strtok_r(NULL, " \n", &save);
+		if (!path[2])
+			continue;
+		for (k = 0; k < 3; k++) {
+			docs[k] = load_doc(path[k], langs[k], 0);
+			sents += docs[k]->n;
+		}
+		if (tma_align(&res, al, docs, 3, &err)) {
+			fprintf(stderr, "bench: %s\n", err.message);
+			return 1;
+		}
+		tma_alignment_free(res);
+		for (k = 0; k < 3; k++)
+			tma_doc_free(docs[k]);
+		articles++;
+	}
+	fclose(f);
+	secs = now() - t0;
+	printf("align many articles (%zu, 3 lang.)\t%.0f\tsentences/s\t%.0f\n",
+	       articles, (double)sents / secs, peak_mib());
+	fprintf(stderr, "  (%zu sentences, %.1f articles/s, segmentation included)\n",
+		sents, (double)articles / secs);
+	tma_aligner_free(al);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 2 && strcmp(argv[1], "segment") == 0)
 		return bench_segment(argc - 2, argv + 2);
-	fprintf(stderr, "usage: bench segment FILE...\n");
+	if (argc == 4 && strcmp(argv[1], "align-long") == 0)
+		return bench_align_long(argv[2], argv[3]);
+	if (argc == 3 && strcmp(argv[1], "align-many") == 0)
+		return bench_align_many(argv[2]);
+	fprintf(stderr, "usage: bench segment FILE... | align-long A B | align-many LIST\n");
 	return 2;
 }
