@@ -96,11 +96,15 @@ build/test/%: tests/%.c tests/testutil.h build/test/libtmalign.a
 	$(CC) $(BASE) $(WARN) -Werror -O1 -g $(SANITIZE) $(shell pkg-config --cflags cmocka) \
 		-o $@ $< build/test/libtmalign.a $(LDLIBS) $(shell pkg-config --libs cmocka)
 
-test: build/test/tmalign $(addprefix build/test/,$(TESTS))
-	@TMALIGN=build/test/tmalign sh tests/run.sh $(addprefix build/test/,$(TESTS))
+build/test/sqltool: tests/sqltool.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE) $(WARN) -Werror -O1 -g -o $@ $< $(LDLIBS)
 
-valgrind: build/tmalign
-	@TMALIGN=build/tmalign TMALIGN_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+test: build/test/tmalign build/test/sqltool $(addprefix build/test/,$(TESTS))
+	@TMALIGN=build/test/tmalign SQLTOOL=build/test/sqltool sh tests/run.sh $(addprefix build/test/,$(TESTS))
+
+valgrind: build/tmalign build/test/sqltool
+	@TMALIGN=build/tmalign SQLTOOL=build/test/sqltool TMALIGN_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
 		sh tests/run.sh
 
 bench: build/tmalign build/bench

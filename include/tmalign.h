@@ -247,6 +247,99 @@ void tma_alignment_free(tma_alignment *alignment);
  */
 char *tma_unit_bead(const tma_unit *unit, int nlang, char *buf);
 
+/* ------------------------------------------------------------------ */
+/* The translation memory                                              */
+
+/** The memory's file when none is named: under the current directory. */
+#define TMA_TM_DEFAULT "tm/memory.db"
+
+/** A translation memory (opaque): an SQLite database, see tm/schema.sql. */
+typedef struct tma_tm tma_tm;
+
+/** Flags of tma_tm_open. */
+enum {
+	TMA_TM_CREATE = 1 << 0,   /**< create the file (and its directory) */
+	TMA_TM_READONLY = 1 << 1  /**< open for reading only */
+};
+
+/**
+ * Open the memory at path. A new memory gets the current schema; an older
+ * one is migrated (unless read-only); one written by a newer tmalign, a file
+ * that is not a tmalign memory, or a damaged one is refused (TMA_EVERSION,
+ * TMA_EDB) and left as it is. Free with tma_tm_close.
+ */
+int tma_tm_open(tma_tm **out, const char *path, unsigned flags, tma_error *err);
+void tma_tm_close(tma_tm *tm);
+
+/** The schema version this library writes. */
+int tma_tm_schema_version(void);
+
+/** Where one language version of a document came from. */
+typedef struct tma_source {
+	const char *path;          /**< the file name as given */
+	uint64_t hash;             /**< tma_text_hash of its content */
+} tma_source;
+
+/** What tma_tm_store did. */
+typedef struct tma_store_result {
+	int replaced;              /**< a document of that name was replaced */
+	char same_as[256];         /**< when not empty: this document holds the
+				        same content; nothing was stored */
+	size_t units;              /**< units stored */
+} tma_store_result;
+
+/**
+ * Store an aligned document in one transaction: its versions (docs[k] from
+ * src[k], k < al->nlang), sentences and units. A document of the same name
+ * is replaced; when another document holds exactly the same content nothing
+ * is stored and res->same_as names it. On failure the memory is as it was.
+ */
+int tma_tm_store(tma_tm *tm, const char *name, tma_doc *const *docs,
+		 const tma_source *src, const tma_alignment *al,
+		 tma_store_result *res, tma_error *err);
+
+/** Remove the document called name: TMA_ENOTFOUND when there is none. */
+int tma_tm_remove(tma_tm *tm, const char *name, tma_error *err);
+
+/** One document as tma_tm_list reports it (valid during the callback). */
+typedef struct tma_doc_info {
+	const char *name;
+	const char *langs;         /**< "en,uk,ru" */
+	const char *origin;        /**< "align" or "import" */
+	const char *created;       /**< YYYY-MM-DDThh:mm:ssZ */
+	size_t units;
+} tma_doc_info;
+
+/**
+ * Call cb for every document, by name; a non-zero return from cb stops the
+ * walk and is returned.
+ */
+int tma_tm_list(tma_tm *tm, int (*cb)(const tma_doc_info *, void *), void *ctx,
+		tma_error *err);
+
+/** Units of the memory that hold two given languages. */
+typedef struct tma_pair_count {
+	char a[TMA_LANG_MAX], b[TMA_LANG_MAX];
+	size_t units;
+} tma_pair_count;
+
+/** Figures about a memory. */
+typedef struct tma_tm_stats {
+	size_t documents, units, sentences;
+	tma_pair_count pairs[32];  /**< by language pair, a < b */
+	int npairs;
+	size_t histogram[10];      /**< units by score: [0, 0.1), ..., [0.9, 1] */
+} tma_stats;
+
+int tma_tm_stats(tma_tm *tm, tma_stats *out, tma_error *err);
+
+/**
+ * Check the memory: SQLite's integrity and foreign-key checks, then a digest
+ * of everything it holds (every row of every table), which two memories
+ * share exactly when their contents are equal. TMA_EDB when damaged.
+ */
+int tma_tm_check(tma_tm *tm, uint64_t *digest, tma_error *err);
+
 #ifdef __cplusplus
 }
 #endif

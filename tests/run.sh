@@ -5,13 +5,16 @@
 # Unit tests are cmocka programs; they print TAP ("ok N - name").
 # End-to-end cases: every fixtures/CASE/cmd is a shell snippet run in
 # fixtures/CASE with `tmalign` on PATH (the binary in $TMALIGN, wrapped by
-# $TMALIGN_WRAP, e.g. valgrind) and a fresh memory in $TMALIGN_TM. Its
+# $TMALIGN_WRAP, e.g. valgrind), `sqltool` too ($SQLTOOL, a tiny SQLite
+# shell), a fresh memory in $TMALIGN_TM, a scratch directory in $TMP and the
+# binary itself in $TMALIGN_BIN. Its
 # standard output must equal CASE/expected, its exit status CASE/status (0
 # when absent), and every line of CASE/expected.err must occur in its
 # standard error. Set UPDATE=1 to rewrite the expected files.
 set -u
 : "${TMALIGN:=build/tmalign}"
 : "${TMALIGN_WRAP:=}"
+: "${SQLTOOL:=build/test/sqltool}"
 top=$(pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -42,6 +45,7 @@ cat > "$work/bin/tmalign" <<EOS
 exec $TMALIGN_WRAP "$top/$TMALIGN" "\$@"
 EOS
 chmod +x "$work/bin/tmalign"
+ln -s "$top/$SQLTOOL" "$work/bin/sqltool"
 
 for cmd in fixtures/*/cmd; do
 	[ -f "$cmd" ] || continue
@@ -50,7 +54,8 @@ for cmd in fixtures/*/cmd; do
 	rm -rf "$work/case"
 	mkdir -p "$work/case"
 	(cd "$dir" && PATH="$work/bin:$PATH" TMALIGN_TM="$work/case/memory.db" \
-		TMP="$work/case" LC_ALL=C.UTF-8 sh ./cmd >"$work/out" 2>"$work/err")
+		TMALIGN_BIN="$top/$TMALIGN" TMP="$work/case" LC_ALL=C.UTF-8 \
+		sh ./cmd >"$work/out" 2>"$work/err")
 	rc=$?
 	want_rc=0
 	[ -f "$dir/status" ] && want_rc=$(cat "$dir/status")

@@ -42,7 +42,14 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 int cli_lang_file(char lang[TMA_LANG_MAX], const char **path, char *arg);
 
+/* The memory to use: the option's value, else $TMALIGN_TM, else the default. */
+const char *cli_tm_path(const char *opt);
+
 int cmd_segment(int argc, char **argv);
+int cmd_docs(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_rm(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_align(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 

@@ -98,6 +98,53 @@ static int print_jsonl(const tma_alignment *al, tma_doc *const *docs)
 	return 0;
 }
 
+/* Count units by bead and print what was stored. */
+static void print_summary(FILE *f, const tma_alignment *al, const char *name,
+			  const char *tm, const tma_store_result *res, double low)
+{
+	char beads[32][16];
+	size_t counts[32], i, under = 0;
+	double sum = 0;
+	int nb = 0, k, l;
+
+	for (i = 0; i < al->n; i++) {
+		char b[16];
+		tma_unit_bead(&al->unit[i], al->nlang, b);
+		for (k = 0; k < nb && strcmp(beads[k], b) != 0; k++)
+			;
+		if (k == nb && nb < 32) {
+			snprintf(beads[nb], sizeof(beads[nb]), "%s", b);
+			counts[nb++] = 0;
+		}
+		if (k < nb)
+			counts[k]++;
+		sum += al->unit[i].score;
+		under += al->unit[i].score < low;
+	}
+	fprintf(f, "%s %s (", res->replaced ? "replaced" : "stored", name);
+	for (l = 0; l < al->nlang; l++)
+		fprintf(f, l ? ", %s" : "%s", al->lang[l]);
+	fprintf(f, ") in %s: %zu units\n  beads:", tm, al->n);
+	for (k = 0; k < nb; k++)
+		fprintf(f, " %s %zu%s", beads[k], counts[k], k + 1 < nb ? "," : "");
+	fprintf(f, "\n  mean score %.2f; %zu unit%s under %.2f\n",
+		al->n ? sum / (double)al->n : 0.0, under, under == 1 ? "" : "s", low);
+}
+
+/* The document name from a file name: "dir/nato.ua.txt" gives "nato". */
+static void name_from_path(char *out, size_t n, const char *path)
+{
+	char lang[TMA_LANG_MAX];
+	const char *base = strrchr(path, '/'), *dot;
+
+	if (tma_lang_from_filename(lang, out, n, path) == TMA_OK)
+		return;
+	base = base ? base + 1 : path;
+	dot = strrchr(base, '.');
+	snprintf(out, n, "%.*s", (int)(dot && dot > base ? dot - base : (long)strlen(base)),
+		 base);
+}
+
 int cmd_align(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -108,10 +155,19 @@ int cmd_align(int argc, char **argv)
 		{ "join-lines", no_argument, NULL, 'j' },
 		{ "dict", required_argument, NULL, 'd' },
 		{ "no-lexicon", no_argument, NULL, 'L' },
+		{ "tm", required_argument, NULL, 't' },
+		{ "name", required_argument, NULL, 'N' },
+		{ "low", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *encoding = NULL, *path[TMA_MAX_LANGS];
+	const char *encoding = NULL, *path[TMA_MAX_LANGS], *tm_path = NULL;
+	const char *name_opt = NULL;
+	char name[256];
+	double low = 0.5;
+	tma_source src[TMA_MAX_LANGS];
+	tma_store_result res;
+	tma_tm *tm = NULL;
 	char lang[TMA_MAX_LANGS][TMA_LANG_MAX];
 	tma_align_opts aopts = { NULL, NULL, NULL, 0 };
 	enum print_mode mode = PRINT_NONE;
@@ -131,6 +187,9 @@ int cmd_align(int argc, char **argv)
 		case 'j': flags |= TMA_SEG_JOIN_LINES; break;
 		case 'd': aopts.dictionary = optarg; break;
 		case 'L': aopts.no_lexicon = 1; break;
+		case 't': tm_path = optarg; break;
+		case 'N': name_opt = optarg; break;
+		case 'w': low = atof(optarg); break;
 		case 'P':
 			if (strcmp(optarg, "ladder") == 0)
 				mode = PRINT_LADDER;
@@ -160,11 +219,17 @@ int cmd_align(int argc, char **argv)
 						       lang[nlang]);
 		nlang++;
 	}
-	if (store)
-		return cli_usage_error("align", "storing into the memory is not built "
-				       "yet: give --no-store");
-	if (mode == PRINT_NONE)
+	if (!store && mode == PRINT_NONE)
 		mode = PRINT_LADDER;
+	if (name_opt)
+		snprintf(name, sizeof(name), "%s", name_opt);
+	else
+		name_from_path(name, sizeof(name), path[0]);
+	/* Open the memory first: a memory that cannot take the result fails fast. */
+	if (store && tma_tm_open(&tm, cli_tm_path(tm_path), TMA_TM_CREATE, &err)) {
+		status = cli_report(&err);
+		goto done;
+	}
 	aopts.dictionary_src = lang[0];
 	aopts.dictionary_tgt = lang[1];
 
@@ -173,8 +238,11 @@ int cmd_align(int argc, char **argv)
 		tma_segmenter *seg = NULL;
 		int rc = tma_text_load(&text, path[l], encoding, &err);
 
-		if (!rc)
+		if (!rc) {
+			src[l].path = path[l];
+			src[l].hash = tma_text_hash(text);
 			rc = tma_segmenter_new(&seg, lang[l], &err);
+		}
 		if (!rc)
 			rc = tma_segment(&docs[l], seg, text, flags, &err);
 		tma_segmenter_free(seg);
@@ -189,17 +257,31 @@ int cmd_align(int argc, char **argv)
 		status = cli_report(&err);
 		goto done;
 	}
+	if (tm) {
+		if (tma_tm_store(tm, name, docs, src, al, &res, &err)) {
+			status = cli_report(&err);
+			goto done;
+		}
+		if (res.same_as[0])
+			fprintf(stderr, "tmalign: %s: the same content is stored as '%s'; "
+				"not stored again (tmalign rm %s first to store it under "
+				"this name)\n", name, res.same_as, res.same_as);
+		else
+			print_summary(mode == PRINT_NONE ? stdout : stderr, al, name,
+				      cli_tm_path(tm_path), &res, low);
+	}
 	if (mode == PRINT_LADDER)
 		print_ladder(al);
 	else if (mode == PRINT_TSV)
 		print_tsv(al, docs);
-	else if (print_jsonl(al, docs))
+	else if (mode == PRINT_JSONL && print_jsonl(al, docs))
 		status = EXIT_FAIL;
 	if (fflush(stdout) || ferror(stdout)) {
 		cli_warn("cannot write the output");
 		status = EXIT_FAIL;
 	}
 done:
+	tma_tm_close(tm);
 	tma_alignment_free(al);
 	tma_aligner_free(aligner);
 	for (l = 0; l < nlang; l++)

@@ -4,6 +4,7 @@
  * Each command lives in cmd_<name>.c and returns an exit status: 0 success,
  * 1 a failure it has reported, 2 a usage error.
  */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +18,18 @@ static const cli_command commands[] = {
 	{ "align", cmd_align, "align two or three versions of an article",
 	  "tmalign align [--presegmented] [--join-lines] [--encoding NAME|auto]\n"
 	  "              [--no-store] [--print ladder|jsonl|tsv] [--dict FILE]\n"
-	  "              [--no-lexicon]\n"
+	  "              [--no-lexicon] [--tm PATH] [--name NAME] [--low SCORE]\n"
 	  "              LANG=FILE LANG=FILE [LANG=FILE]\n"
-	  "  (a file named NAME.LANG.txt may be given without LANG=)" },
+	  "  (a file named NAME.LANG.txt may be given without LANG=; the document\n"
+	  "  is named NAME unless --name says otherwise)" },
+	{ "docs", cmd_docs, "list the documents in the memory",
+	  "tmalign docs [--tm PATH]" },
+	{ "stats", cmd_stats, "figures about the memory",
+	  "tmalign stats [--tm PATH]" },
+	{ "rm", cmd_rm, "remove documents from the memory",
+	  "tmalign rm [--tm PATH] NAME..." },
+	{ "check", cmd_check, "check the memory is whole; print a digest of it",
+	  "tmalign check [--tm PATH]" },
 	{ "help", cmd_help, "show the commands or one command's usage",
 	  "tmalign help [COMMAND]" },
 };
@@ -111,9 +121,21 @@ int cmd_help(int argc, char **argv)
 	return EXIT_OK;
 }
 
+const char *cli_tm_path(const char *opt)
+{
+	const char *env = getenv("TMALIGN_TM");
+
+	if (opt && *opt)
+		return opt;
+	return env && *env ? env : TMA_TM_DEFAULT;
+}
+
 int main(int argc, char **argv)
 {
 	const cli_command *c;
+
+	/* A file size limit must fail a write, not kill the process. */
+	signal(SIGXFSZ, SIG_IGN);
 
 	if (argc < 2) {
 		cmd_help(1, argv);

@@ -1,0 +1,207 @@
+/*
+ * test_tm.c - the translation memory (src/tm.c).
+ */
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+typedef struct fixture {
+	char dir[64];
+	char path[128];
+	tma_doc *docs[2];
+	tma_alignment *al;
+	tma_source src[2];
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof(*f));
+	tma_aligner *aligner = NULL;
+	tma_error err = { 0, "" };
+
+	strcpy(f->dir, "/tmp/tmalign-tm-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/sub/memory.db", f->dir);
+	f->docs[0] = segment_string("en", "One sentence here. Another one, 42 of them.\nA third.", 0);
+	f->docs[1] = segment_string("uk", "Одне речення тут. Ще одне, 42 штуки.\nТретє.", 0);
+	if (tma_aligner_new(&aligner, NULL, &err) ||
+	    tma_align(&f->al, aligner, f->docs, 2, &err))
+		return -1;
+	tma_aligner_free(aligner);
+	f->src[0].path = "a.en.txt";
+	f->src[0].hash = 0x1111;
+	f->src[1].path = "a.uk.txt";
+	f->src[1].hash = 0x2222;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	char cmd[160];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	tma_alignment_free(f->al);
+	tma_doc_free(f->docs[0]);
+	tma_doc_free(f->docs[1]);
+	free(f);
+	return 0;
+}
+
+static tma_tm *open_tm(const fixture *f, unsigned flags)
+{
+	tma_tm *tm = NULL;
+	tma_error err = { 0, "" };
+
+	if (tma_tm_open(&tm, f->path, flags, &err))
+		fail_msg("%s", err.message);
+	return tm;
+}
+
+static int count_docs(const tma_doc_info *d, void *ctx)
+{
+	(void)d;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void test_create_store_replace(void **state)
+{
+	fixture *f = *state;
+	tma_tm *tm = NULL;
+	tma_store_result res;
+	tma_error err = { 0, "" };
+	tma_stats st;
+	uint64_t d1, d2;
+	int n = 0;
+
+	/* No memory yet: read-only opening refuses, creating makes it. */
+	assert_int_equal(tma_tm_open(&tm, f->path, TMA_TM_READONLY, &err), TMA_ENOTFOUND);
+	assert_non_null(strstr(err.message, f->path));
+	tm = open_tm(f, TMA_TM_CREATE);
+	assert_int_equal(tma_tm_store(tm, "a", f->docs, f->src, f->al, &res, &err), TMA_OK);
+	assert_false(res.replaced);
+	assert_int_equal(res.units, f->al->n);
+	assert_int_equal(tma_tm_check(tm, &d1, &err), TMA_OK);
+
+	/* The same name again replaces it. */
+	assert_int_equal(tma_tm_store(tm, "a", f->docs, f->src, f->al, &res, &err), TMA_OK);
+	assert_true(res.replaced);
+	assert_int_equal(tma_tm_list(tm, count_docs, &n, &err), TMA_OK);
+	assert_int_equal(n, 1);
+
+	/* The same content under another name is reported, not stored. */
+	assert_int_equal(tma_tm_check(tm, &d1, &err), TMA_OK);
+	assert_int_equal(tma_tm_store(tm, "b", f->docs, f->src, f->al, &res, &err), TMA_OK);
+	assert_string_equal(res.same_as, "a");
+	assert_int_equal(tma_tm_check(tm, &d2, &err), TMA_OK);
+	assert_true(d1 == d2);
+
+	/* Other content under another name is stored. */
+	f->src[1].hash = 0x3333;
+	assert_int_equal(tma_tm_store(tm, "b", f->docs, f->src, f->al, &res, &err), TMA_OK);
+	assert_string_equal(res.same_as, "");
+	assert_int_equal(tma_tm_check(tm, &d2, &err), TMA_OK);
+	assert_true(d1 != d2);
+	f->src[1].hash = 0x2222;
+
+	assert_int_equal(tma_tm_stats(tm, &st, &err), TMA_OK);
+	assert_int_equal(st.documents, 2);
+	assert_int_equal(st.units, 2 * f->al->n);
+	assert_int_equal(st.sentences, 2 * (f->docs[0]->n + f->docs[1]->n));
+	assert_int_equal(st.npairs, 1);
+	assert_string_equal(st.pairs[0].a, "en");
+	assert_string_equal(st.pairs[0].b, "uk");
+
+	assert_int_equal(tma_tm_remove(tm, "b", &err), TMA_OK);
+	assert_int_equal(tma_tm_remove(tm, "b", &err), TMA_ENOTFOUND);
+	assert_int_equal(tma_tm_check(tm, &d2, &err), TMA_OK);
+	assert_true(d1 == d2);   /* back to what it held before "b" */
+	tma_tm_close(tm);
+	tma_tm_close(NULL);
+}
+
+static void test_schema_versions(void **state)
+{
+	fixture *f = *state;
+	tma_tm *tm = open_tm(f, TMA_TM_CREATE);
+	tma_error err = { 0, "" };
+	sqlite3 *db;
+	struct stat before, after;
+
+	tma_tm_close(tm);
+	assert_true(tma_tm_schema_version() >= 1);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 1000", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(stat(f->path, &before), 0);
+	assert_int_equal(tma_tm_open(&tm, f->path, 0, &err), TMA_EVERSION);
+	assert_null(tm);
+	assert_non_null(strstr(err.message, "newer"));
+	assert_int_equal(stat(f->path, &after), 0);
+	assert_int_equal(before.st_size, after.st_size);
+	assert_true(before.st_mtime == after.st_mtime);
+}
+
+static void test_not_a_memory(void **state)
+{
+	fixture *f = *state;
+	tma_tm *tm = NULL;
+	tma_error err = { 0, "" };
+	FILE *fp;
+
+	mkdir(f->dir, 0700);
+	snprintf(f->path, sizeof(f->path), "%s/junk.db", f->dir);
+	fp = fopen(f->path, "w");
+	fputs("this is not an SQLite database, just some text that is long enough "
+	      "to have a header that SQLite reads and refuses.....................", fp);
+	fclose(fp);
+	assert_int_equal(tma_tm_open(&tm, f->path, 0, &err), TMA_EDB);
+	assert_non_null(strstr(err.message, "junk.db"));
+	assert_non_null(strstr(err.message, "not a tmalign memory"));
+	assert_int_equal(tma_tm_open(&tm, f->dir, 0, &err), TMA_EIO);
+	assert_non_null(strstr(err.message, "directory"));
+}
+
+static void test_older_schema_migrates(void **state)
+{
+	fixture *f = *state;
+	tma_tm *tm = NULL;
+	tma_error err = { 0, "" };
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	/* An empty database at version 0 is a new memory: it gets the schema. */
+	mkdir(f->dir, 0700);
+	snprintf(f->path, sizeof(f->path), "%s/empty.db", f->dir);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(tma_tm_open(&tm, f->path, TMA_TM_READONLY, &err), TMA_EVERSION);
+	assert_int_equal(tma_tm_open(&tm, f->path, 0, &err), TMA_OK);
+	tma_tm_close(tm);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), tma_tm_schema_version());
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_create_store_replace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_older_schema_migrates, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

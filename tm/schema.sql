@@ -1,0 +1,55 @@
+-- The schema of a tmalign translation memory (SQLite), built into the binary.
+--
+-- Each "-- migration N" section takes a memory from schema version N-1 to N
+-- and a new memory runs them all, in one transaction; PRAGMA user_version
+-- records the version reached. A released section is never edited: a change
+-- to the schema is a new section at the end.
+--
+-- Vocabulary: a document is one article in two or three languages; a version
+-- is one language of it (the file it came from and a hash of its content);
+-- a unit is one aligned bead, in document order; a sentence belongs to one
+-- version and to exactly one unit, at its position in that version.
+
+-- migration 1
+CREATE TABLE document (
+	id      INTEGER PRIMARY KEY,
+	name    TEXT NOT NULL UNIQUE,
+	langs   TEXT NOT NULL,                  -- "en,uk,ru", in the order aligned
+	origin  TEXT NOT NULL DEFAULT 'align',  -- 'align' or 'import'
+	created TEXT NOT NULL                   -- UTC, YYYY-MM-DDThh:mm:ssZ
+);
+
+CREATE TABLE version (
+	doc       INTEGER NOT NULL REFERENCES document(id) ON DELETE CASCADE,
+	lang      TEXT NOT NULL,
+	source    TEXT NOT NULL,                -- the file name as given
+	hash      TEXT NOT NULL,                -- content hash, 16 hex digits
+	sentences INTEGER NOT NULL,
+	PRIMARY KEY (doc, lang)
+) WITHOUT ROWID;
+CREATE INDEX version_hash ON version(hash);
+
+CREATE TABLE unit (
+	id    INTEGER PRIMARY KEY,
+	doc   INTEGER NOT NULL REFERENCES document(id) ON DELETE CASCADE,
+	ord   INTEGER NOT NULL,                 -- position in the document
+	score REAL NOT NULL,                    -- confidence in [0, 1]
+	bead  TEXT NOT NULL,                    -- "1-2-1", languages as in document.langs
+	hash  INTEGER NOT NULL,                 -- of its texts, to find duplicates
+	UNIQUE (doc, ord)
+);
+CREATE INDEX unit_hash ON unit(hash);
+
+CREATE TABLE sentence (
+	id    INTEGER PRIMARY KEY,
+	unit  INTEGER NOT NULL REFERENCES unit(id) ON DELETE CASCADE,
+	doc   INTEGER NOT NULL REFERENCES document(id) ON DELETE CASCADE,
+	lang  TEXT NOT NULL,
+	para  INTEGER NOT NULL,                 -- paragraph in the version
+	pos   INTEGER NOT NULL,                 -- sentence index in the version
+	start INTEGER,                          -- byte offsets in the source file
+	end   INTEGER,
+	text  TEXT NOT NULL,
+	UNIQUE (doc, lang, pos)
+);
+CREATE INDEX sentence_unit ON sentence(unit, lang, pos);
