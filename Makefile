@@ -91,7 +91,7 @@ build/test/libtmalign.a: $(TOBJ)
 build/test/tmalign: $(TCLI_OBJ) build/test/libtmalign.a
 	$(CC) $(SANITIZE) -o $@ $^ $(LDLIBS)
 
-build/test/%: tests/%.c tests/testutil.h build/test/libtmalign.a
+build/test/%: tests/%.c tests/testutil.h include/tmalign.h src/tmalign_int.h build/test/libtmalign.a
 	@pkg-config --exists cmocka || { echo "missing libcmocka-dev: run 'make deps'"; exit 1; }
 	$(CC) $(BASE) $(WARN) -Werror -O1 -g $(SANITIZE) $(shell pkg-config --cflags cmocka) \
 		-o $@ $< build/test/libtmalign.a $(LDLIBS) $(shell pkg-config --libs cmocka)
@@ -100,11 +100,17 @@ build/test/sqltool: tests/sqltool.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE) $(WARN) -Werror -O1 -g -o $@ $< $(LDLIBS)
 
-test: build/test/tmalign build/test/sqltool $(addprefix build/test/,$(TESTS))
-	@TMALIGN=build/test/tmalign SQLTOOL=build/test/sqltool sh tests/run.sh $(addprefix build/test/,$(TESTS))
+# The TMX DTD for validating exports, from Debian's omegat package.
+build/tmx14.dtd:
+	@mkdir -p $(dir $@)
+	sh tests/get-dtd.sh $@
 
-valgrind: build/tmalign build/test/sqltool
-	@TMALIGN=build/tmalign SQLTOOL=build/test/sqltool TMALIGN_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+test: build/test/tmalign build/test/sqltool build/tmx14.dtd $(addprefix build/test/,$(TESTS))
+	@TMALIGN=build/test/tmalign SQLTOOL=build/test/sqltool TMX_DTD=$(CURDIR)/build/tmx14.dtd \
+		sh tests/run.sh $(addprefix build/test/,$(TESTS))
+
+valgrind: build/tmalign build/test/sqltool build/tmx14.dtd
+	@TMALIGN=build/tmalign SQLTOOL=build/test/sqltool TMX_DTD=$(CURDIR)/build/tmx14.dtd TMALIGN_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
 		sh tests/run.sh
 
 bench: build/tmalign build/bench

@@ -31,6 +31,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -339,6 +340,71 @@ int tma_tm_stats(tma_tm *tm, tma_stats *out, tma_error *err);
  * share exactly when their contents are equal. TMA_EDB when damaged.
  */
 int tma_tm_check(tma_tm *tm, uint64_t *digest, tma_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Export and import                                                   */
+
+/** Most languages one unit of the memory may hold (a TMX may bring many). */
+#define TMA_VIEW_LANGS 32
+/** Most properties kept with one unit. */
+#define TMA_VIEW_PROPS 16
+
+/** A property of a unit: a TMX <prop>. */
+typedef struct tma_prop {
+	const char *type;
+	const char *value;
+} tma_prop;
+
+/** Which units an export takes. Zero-initialised: all of them. */
+typedef struct tma_export_opts {
+	const char *langs;         /**< "en,uk": only these, in this order */
+	const char *srclang;       /**< TMX srclang; default: the first language */
+	const char *doc;           /**< only this document */
+	double min_score;          /**< only units scoring at least this */
+} tma_export_opts;
+
+/**
+ * Write the memory's units as TMX 1.4b to out, with libxml2's writer: a
+ * <tu> per unit holding at least two of the languages asked, a <tuv> per
+ * language present, props x-doc, x-score, x-type. *units (when not NULL)
+ * gets how many were written. Streams: memory does not grow with the units.
+ */
+int tma_export_tmx(tma_tm *tm, const tma_export_opts *opts, FILE *out,
+		   size_t *units, tma_error *err);
+
+/**
+ * Write the units as JSON: one array (lines == 0) or one object a line
+ * (lines != 0), each {"doc", "tuid", LANG: [sentences]..., "score", "bead",
+ * "pos": {LANG: first index}}, with cJSON.
+ */
+int tma_export_json(tma_tm *tm, const tma_export_opts *opts, int lines,
+		    FILE *out, size_t *units, tma_error *err);
+
+/** What an import did. */
+typedef struct tma_import_result {
+	size_t documents;          /**< documents stored */
+	size_t units;              /**< units stored */
+	size_t skipped;            /**< units skipped: already in the memory */
+} tma_import_result;
+
+/**
+ * Import a TMX file (UTF-8, or UTF-16 with a byte-order mark) in one
+ * transaction: its units form a document named after the file; units the
+ * memory already holds are skipped. The parser loads no DTD, reads no
+ * network and substitutes no entities; inline markup is reduced to its text;
+ * language tags are normalised (the full tag kept as a prop). On error
+ * (naming the file and line) nothing is stored.
+ */
+int tma_import_tmx(tma_tm *tm, const char *path, tma_import_result *res,
+		   tma_error *err);
+
+/**
+ * Import JSON Lines as written by tma_export_json or `align --print jsonl`,
+ * in one transaction: units go to the document their "doc" names (the file's
+ * name when they have none), each document replacing one of that name.
+ */
+int tma_import_jsonl(tma_tm *tm, const char *path, tma_import_result *res,
+		     tma_error *err);
 
 #ifdef __cplusplus
 }

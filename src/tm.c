@@ -310,23 +310,51 @@ void tma_tm_close(tma_tm *tm)
 /* ------------------------------------------------------------------ */
 /* Storing                                                             */
 
+/*
+ * Add to the unit hash h the side of language lang holding sentences
+ * sent[0..n) as one text joined by spaces: a unit hashes the same whether
+ * it was aligned (several sentences) or imported (one segment).
+ */
+static uint64_t side_hash(uint64_t h, const char *lang, const char *const *sent,
+			  int n)
+{
+	uint64_t s = 1469598103934665603ULL;
+	int k;
+	size_t i, len;
+
+	if (n == 0)
+		return h;
+	for (k = 0; k < n; k++) {
+		if (k) {
+			s ^= ' ';
+			s *= 1099511628211ULL;
+		}
+		for (i = 0, len = strlen(sent[k]); i < len; i++) {
+			s ^= (unsigned char)sent[k][i];
+			s *= 1099511628211ULL;
+		}
+	}
+	h ^= tma_hash(lang, strlen(lang));
+	h *= 1099511628211ULL;
+	h ^= s;
+	return h * 1099511628211ULL;
+}
+
+#define UNIT_HASH_SEED 1469598103934665603ULL
+
 /* A unit's hash: its languages and texts, to find duplicates. */
 static int64_t unit_hash(const tma_unit *u, const tma_alignment *al,
 			 tma_doc *const *docs)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = UNIT_HASH_SEED;
+	const char *sent[64];
 	int l, k;
 
 	for (l = 0; l < al->nlang; l++) {
-		if (!u->count[l])
-			continue;
-		h ^= tma_hash(al->lang[l], strlen(al->lang[l]));
-		h *= 1099511628211ULL;
-		for (k = 0; k < u->count[l]; k++) {
-			const tma_sentence *s = &docs[l]->sent[u->start[l] + (size_t)k];
-			h ^= tma_hash(s->text, s->len);
-			h *= 1099511628211ULL;
-		}
+		int n = u->count[l] < 64 ? u->count[l] : 64;
+		for (k = 0; k < n; k++)
+			sent[k] = docs[l]->sent[u->start[l] + (size_t)k].text;
+		h = side_hash(h, al->lang[l], sent, n);
 	}
 	return (int64_t)h;
 }
@@ -722,4 +750,474 @@ int tma_tm_check(tma_tm *tm, uint64_t *digest, tma_error *err)
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? TMA_OK : db_fail(tm, err, rc, "cannot check");
+}
+
+const char *tma_tm_path(const tma_tm *tm)
+{
+	return tm->path;
+}
+
+/* ------------------------------------------------------------------ */
+/* Walking the memory                                                  */
+
+/* Text of one unit, kept while the walk is at it. */
+typedef struct walk_buf {
+	char *text;
+	size_t used, cap;
+	size_t *off;          /* per sentence: offset of its text */
+	int *side;            /* per sentence: which side */
+	size_t nsent, scap;
+} walk_buf;
+
+static int buf_add(walk_buf *b, const char *s, size_t n, int side)
+{
+	size_t c2 = b->scap;
+
+	if (tma_grow(&b->text, &b->cap, b->used + n + 1, 1) ||
+	    tma_grow(&b->off, &b->scap, b->nsent + 1, sizeof(size_t)) ||
+	    tma_grow(&b->side, &c2, b->nsent + 1, sizeof(int)))
+		return TMA_ENOMEM;
+	memcpy(b->text + b->used, s, n);
+	b->text[b->used + n] = '\0';
+	b->off[b->nsent] = b->used;
+	b->side[b->nsent++] = side;
+	b->used += n + 1;
+	return TMA_OK;
+}
+
+/* Split "en,uk,ru" into the sides of v. */
+static void view_sides(tma_unit_view *v, const char *langs)
+{
+	const char *p = langs;
+
+	v->nside = 0;
+	while (*p && v->nside < TMA_VIEW_LANGS) {
+		size_t len = strcspn(p, ",");
+		tma_side *sd = &v->side[v->nside++];
+		if (len >= TMA_LANG_MAX)
+			len = TMA_LANG_MAX - 1;
+		memcpy(sd->lang, p, len);
+		sd->lang[len] = '\0';
+		sd->n = 0;
+		sd->pos = 0;
+		p += strcspn(p, ",");
+		if (*p == ',')
+			p++;
+	}
+}
+
+int tma_tm_walk(tma_tm *tm, const tma_export_opts *opts,
+		int (*cb)(const tma_unit_view *, void *), void *ctx, tma_error *err)
+{
+	sqlite3_stmt *units = NULL, *sents = NULL, *props = NULL;
+	walk_buf b = { NULL, 0, 0, NULL, NULL, 0, 0 };
+	walk_buf pb = { NULL, 0, 0, NULL, NULL, 0, 0 };
+	const char **ptrs = NULL;
+	size_t pcap = 0;
+	char *joined = NULL;
+	size_t jcap = 0;
+	int rc, have_props;
+
+	have_props = (int)query_int(tm, "SELECT EXISTS (SELECT 1 FROM unit_prop)", &rc,
+				    err);
+	if (rc)
+		return rc;
+	rc = sqlite3_prepare_v2(tm->db,
+		"SELECT u.id, d.name, d.langs, u.ord, u.score, u.bead FROM unit u "
+		"JOIN document d ON d.id = u.doc WHERE (?1 IS NULL OR d.name = ?1) "
+		"AND u.score >= ?2 ORDER BY u.doc, u.ord", -1, &units, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(tm->db,
+			"SELECT lang, pos, text FROM sentence WHERE unit = ?1 "
+			"ORDER BY lang, pos", -1, &sents, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(tm->db,
+			"SELECT type, value FROM unit_prop WHERE unit = ?1 ORDER BY rowid",
+			-1, &props, NULL);
+	if (rc != SQLITE_OK) {
+		rc = db_fail(tm, err, rc, "cannot read");
+		goto done;
+	}
+	if (opts && opts->doc)
+		sqlite3_bind_text(units, 1, opts->doc, -1, SQLITE_STATIC);
+	sqlite3_bind_double(units, 2, opts ? opts->min_score : 0.0);
+	while ((rc = sqlite3_step(units)) == SQLITE_ROW) {
+		tma_unit_view v;
+		sqlite3_int64 id = sqlite3_column_int64(units, 0);
+		size_t k, need = 0;
+		int l, r;
+
+		memset(&v, 0, sizeof(v));
+		view_sides(&v, (const char *)sqlite3_column_text(units, 2));
+		b.used = b.nsent = 0;
+		sqlite3_bind_int64(sents, 1, id);
+		while ((rc = sqlite3_step(sents)) == SQLITE_ROW) {
+			const char *lang = (const char *)sqlite3_column_text(sents, 0);
+			for (l = 0; l < v.nside && strcmp(v.side[l].lang, lang) != 0; l++)
+				;
+			if (l == v.nside)
+				continue;
+			if (v.side[l].n++ == 0)
+				v.side[l].pos = sqlite3_column_int64(sents, 1);
+			if (buf_add(&b, (const char *)sqlite3_column_text(sents, 2),
+				    (size_t)sqlite3_column_bytes(sents, 2), l)) {
+				rc = TMA_ENOMEM;
+				break;
+			}
+		}
+		sqlite3_reset(sents);
+		if (rc == TMA_ENOMEM ||
+		    tma_grow(&ptrs, &pcap, b.nsent + 1, sizeof(char *)) ||
+		    tma_grow(&joined, &jcap, b.used + (size_t)v.nside + 1, 1)) {
+			rc = tma_fail(err, TMA_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (rc != SQLITE_DONE) {
+			rc = db_fail(tm, err, rc, "cannot read");
+			goto done;
+		}
+		/* Sentences side by side, then each side's joined text. */
+		for (l = 0; l < v.nside; l++) {
+			char *j = joined + need;
+			v.side[l].text = j;
+			*j = '\0';
+			for (k = 0; k < b.nsent; k++) {
+				if (b.side[k] != l)
+					continue;
+				if (j != joined + need)
+					*j++ = ' ';
+				strcpy(j, b.text + b.off[k]);
+				j += strlen(j);
+			}
+			need = (size_t)(j - joined) + 1;
+		}
+		for (l = 0, k = 0; l < v.nside; l++) {
+			size_t m, first = k;
+			for (m = 0; m < b.nsent; m++)
+				if (b.side[m] == l)
+					ptrs[k++] = b.text + b.off[m];
+			v.side[l].sent = ptrs + first;
+		}
+		if (have_props) {
+			size_t poff[TMA_VIEW_PROPS][2];
+			int q;
+			pb.used = pb.nsent = 0;
+			sqlite3_bind_int64(props, 1, id);
+			while ((rc = sqlite3_step(props)) == SQLITE_ROW &&
+			       v.nprop < TMA_VIEW_PROPS) {
+				poff[v.nprop][0] = pb.used;
+				if (buf_add(&pb, (const char *)sqlite3_column_text(props, 0),
+					    (size_t)sqlite3_column_bytes(props, 0), 0)) {
+					rc = TMA_ENOMEM;
+					break;
+				}
+				poff[v.nprop][1] = pb.used;
+				if (buf_add(&pb, (const char *)sqlite3_column_text(props, 1),
+					    (size_t)sqlite3_column_bytes(props, 1), 0)) {
+					rc = TMA_ENOMEM;
+					break;
+				}
+				v.nprop++;
+			}
+			sqlite3_reset(props);
+			if (rc == TMA_ENOMEM) {
+				rc = tma_fail(err, rc, "out of memory");
+				goto done;
+			}
+			for (q = 0; q < v.nprop; q++) {
+				v.prop[q].type = pb.text + poff[q][0];
+				v.prop[q].value = pb.text + poff[q][1];
+			}
+		}
+		v.doc = (const char *)sqlite3_column_text(units, 1);
+		v.ord = sqlite3_column_int64(units, 3);
+		v.score = sqlite3_column_double(units, 4);
+		v.bead = (const char *)sqlite3_column_text(units, 5);
+		r = cb(&v, ctx);
+		if (r) {
+			rc = r;
+			goto done;
+		}
+	}
+	rc = rc == SQLITE_DONE ? TMA_OK : db_fail(tm, err, rc, "cannot read");
+done:
+	sqlite3_finalize(units);
+	sqlite3_finalize(sents);
+	sqlite3_finalize(props);
+	free(b.text);
+	free(b.off);
+	free(b.side);
+	free(pb.text);
+	free(pb.off);
+	free(pb.side);
+	free(ptrs);
+	free(joined);
+	return rc;
+}
+
+int tma_tm_langs(tma_tm *tm, const char *doc, char *out, size_t n, tma_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(tm->db,
+		"SELECT langs FROM document WHERE ?1 IS NULL OR name = ?1 ORDER BY id",
+		-1, &st, NULL);
+
+	out[0] = '\0';
+	if (rc != SQLITE_OK)
+		return db_fail(tm, err, rc, "cannot read");
+	if (doc)
+		sqlite3_bind_text(st, 1, doc, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *p = (const char *)sqlite3_column_text(st, 0);
+		while (*p) {
+			size_t len = strcspn(p, ","), ol = strlen(out);
+			char lang[TMA_LANG_MAX + 2];
+			snprintf(lang, sizeof(lang), ",%.*s,", (int)(len < TMA_LANG_MAX ? len : 0), p);
+			/* Add it when new: search ",lang," in ",out,". */
+			{
+				char *hay = malloc(ol + 3);
+				int seen;
+				if (!hay) {
+					sqlite3_finalize(st);
+					return tma_fail(err, TMA_ENOMEM, "out of memory");
+				}
+				sprintf(hay, ",%s,", out);
+				seen = strstr(hay, lang) != NULL;
+				free(hay);
+				if (!seen && ol + len + 2 < n)
+					snprintf(out + ol, n - ol, "%s%.*s", ol ? "," : "", (int)len, p);
+			}
+			p += len;
+			if (*p == ',')
+				p++;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? TMA_OK : db_fail(tm, err, rc, "cannot read");
+}
+
+/* ------------------------------------------------------------------ */
+/* Importing                                                           */
+
+struct tma_importer {
+	tma_tm *tm;
+	char *source;
+	int dedupe;
+	inserter ins;
+	sqlite3_stmt *prop, *dup, *drop;
+	sqlite3_int64 doc;         /* the current document, 0 when none */
+	int nlang;
+	char lang[TMA_VIEW_LANGS][TMA_LANG_MAX];
+	int64_t pos[TMA_VIEW_LANGS];
+	uint64_t vhash[TMA_VIEW_LANGS];
+	int64_t ord;
+	tma_import_result res;
+};
+
+int tma_importer_begin(tma_importer **out, tma_tm *tm, const char *source,
+		       int dedupe, tma_error *err)
+{
+	tma_importer *im = calloc(1, sizeof(*im));
+	int rc;
+
+	*out = NULL;
+	if (!im || !(im->source = tma_strdup(source))) {
+		free(im);
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
+	}
+	im->tm = tm;
+	im->dedupe = dedupe;
+	if ((rc = inserter_prepare(tm, &im->ins, err)))
+		goto fail;
+	if ((rc = sqlite3_prepare_v2(tm->db,
+		"INSERT INTO unit_prop (unit, type, value) VALUES (?1, ?2, ?3)", -1,
+		&im->prop, NULL)) ||
+	    (rc = sqlite3_prepare_v2(tm->db,
+		"SELECT 1 FROM unit WHERE hash = ?1 LIMIT 1", -1, &im->dup, NULL)) ||
+	    (rc = sqlite3_prepare_v2(tm->db,
+		"DELETE FROM document WHERE id = ?1", -1, &im->drop, NULL))) {
+		rc = db_fail(tm, err, rc, "cannot prepare");
+		goto fail;
+	}
+	if ((rc = exec(tm, "BEGIN IMMEDIATE", "cannot lock", err)))
+		goto fail;
+	*out = im;
+	return TMA_OK;
+fail:
+	inserter_free(&im->ins);
+	sqlite3_finalize(im->prop);
+	sqlite3_finalize(im->dup);
+	sqlite3_finalize(im->drop);
+	free(im->source);
+	free(im);
+	return rc;
+}
+
+/* Close the current document: its versions, or nothing when it is empty. */
+static int finish_doc(tma_importer *im, tma_error *err)
+{
+	int l, rc;
+
+	if (!im->doc)
+		return TMA_OK;
+	if (im->ord == 0) {
+		sqlite3_bind_int64(im->drop, 1, im->doc);
+		rc = step(im->tm, im->drop, err);
+		im->doc = 0;
+		return rc;
+	}
+	for (l = 0; l < im->nlang; l++) {
+		char hash[24];
+		snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)im->vhash[l]);
+		sqlite3_bind_int64(im->ins.version, 1, im->doc);
+		sqlite3_bind_text(im->ins.version, 2, im->lang[l], -1, SQLITE_STATIC);
+		sqlite3_bind_text(im->ins.version, 3, im->source, -1, SQLITE_STATIC);
+		sqlite3_bind_text(im->ins.version, 4, hash, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(im->ins.version, 5, im->pos[l]);
+		if ((rc = step(im->tm, im->ins.version, err)))
+			return rc;
+	}
+	im->res.documents++;
+	im->doc = 0;
+	return TMA_OK;
+}
+
+int tma_importer_doc(tma_importer *im, const char *name, const char *const *langs,
+		     int nlang, tma_error *err)
+{
+	char joined[TMA_VIEW_LANGS * (TMA_LANG_MAX + 1)] = "";
+	int l, rc;
+
+	if ((rc = finish_doc(im, err)))
+		return rc;
+	if (nlang < 1 || nlang > TMA_VIEW_LANGS)
+		return tma_fail(err, TMA_EINPUT, "%s: %d languages in one document",
+				im->source, nlang);
+	im->nlang = nlang;
+	for (l = 0; l < nlang; l++) {
+		snprintf(im->lang[l], TMA_LANG_MAX, "%s", langs[l]);
+		im->pos[l] = 0;
+		im->vhash[l] = 1469598103934665603ULL;
+		if (l)
+			strcat(joined, ",");
+		strcat(joined, im->lang[l]);
+	}
+	im->ord = 0;
+	sqlite3_bind_text(im->ins.del, 1, name, -1, SQLITE_TRANSIENT);
+	if ((rc = step(im->tm, im->ins.del, err)))
+		return rc;
+	sqlite3_bind_text(im->ins.doc, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(im->ins.doc, 2, joined, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(im->ins.doc, 3, "import", -1, SQLITE_STATIC);
+	if ((rc = step(im->tm, im->ins.doc, err)))
+		return rc;
+	im->doc = sqlite3_last_insert_rowid(im->tm->db);
+	return TMA_OK;
+}
+
+int tma_importer_unit(tma_importer *im, const tma_import_unit *u, tma_error *err)
+{
+	int counts[TMA_VIEW_LANGS] = { 0 }, map[TMA_VIEW_LANGS], l, k, rc, nonempty = 0;
+	uint64_t h = UNIT_HASH_SEED;
+	char bead[TMA_VIEW_LANGS * 4 + 1] = "";
+	sqlite3_int64 uid;
+
+	if (!im->doc)
+		return tma_fail(err, TMA_ERROR, "%s: a unit outside a document", im->source);
+	for (k = 0; k < u->nside; k++) {
+		for (l = 0; l < im->nlang && strcmp(im->lang[l], u->side[k].lang) != 0; l++)
+			;
+		if (l == im->nlang)
+			return tma_fail(err, TMA_EINPUT, "%s: language %s is not one of the "
+					"document's", im->source, u->side[k].lang);
+		map[k] = l;
+		counts[l] += u->side[k].n;
+		nonempty += u->side[k].n > 0;
+	}
+	if (!nonempty)
+		return TMA_OK;
+	/* The hash in the document's language order, as tm_store makes it. */
+	for (l = 0; l < im->nlang; l++)
+		for (k = 0; k < u->nside; k++)
+			if (map[k] == l)
+				h = side_hash(h, im->lang[l], u->side[k].sent, u->side[k].n);
+	if (im->dedupe) {
+		sqlite3_bind_int64(im->dup, 1, (sqlite3_int64)h);
+		rc = sqlite3_step(im->dup);
+		sqlite3_reset(im->dup);
+		if (rc == SQLITE_ROW) {
+			im->res.skipped++;
+			return TMA_OK;
+		}
+		if (rc != SQLITE_DONE)
+			return db_fail(im->tm, err, rc, "cannot look for duplicates");
+	}
+	if (u->bead) {
+		snprintf(bead, sizeof(bead), "%s", u->bead);
+	} else {
+		for (l = 0; l < im->nlang; l++)
+			snprintf(bead + strlen(bead), sizeof(bead) - strlen(bead),
+				 l ? "-%d" : "%d", counts[l] > 9 ? 9 : counts[l]);
+	}
+	sqlite3_bind_int64(im->ins.unit, 1, im->doc);
+	sqlite3_bind_int64(im->ins.unit, 2, im->ord);
+	sqlite3_bind_double(im->ins.unit, 3, u->score < 0 ? 1.0 : u->score);
+	sqlite3_bind_text(im->ins.unit, 4, bead, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(im->ins.unit, 5, (sqlite3_int64)h);
+	if ((rc = step(im->tm, im->ins.unit, err)))
+		return rc;
+	uid = sqlite3_last_insert_rowid(im->tm->db);
+	for (l = 0; l < im->nlang; l++)
+		for (k = 0; k < u->nside; k++) {
+			int m;
+			if (map[k] != l)
+				continue;
+			for (m = 0; m < u->side[k].n; m++) {
+				const char *text = u->side[k].sent[m];
+				size_t len = strlen(text);
+				im->vhash[l] = (im->vhash[l] ^ tma_hash(text, len)) * 1099511628211ULL;
+				sqlite3_bind_int64(im->ins.sentence, 1, uid);
+				sqlite3_bind_int64(im->ins.sentence, 2, im->doc);
+				sqlite3_bind_text(im->ins.sentence, 3, im->lang[l], -1, SQLITE_STATIC);
+				sqlite3_bind_int(im->ins.sentence, 4, 0);
+				sqlite3_bind_int64(im->ins.sentence, 5, im->pos[l]++);
+				sqlite3_bind_null(im->ins.sentence, 6);
+				sqlite3_bind_null(im->ins.sentence, 7);
+				sqlite3_bind_text(im->ins.sentence, 8, text, (int)len, SQLITE_STATIC);
+				if ((rc = step(im->tm, im->ins.sentence, err)))
+					return rc;
+			}
+		}
+	for (k = 0; k < u->nprop; k++) {
+		sqlite3_bind_int64(im->prop, 1, uid);
+		sqlite3_bind_text(im->prop, 2, u->prop[k].type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(im->prop, 3, u->prop[k].value, -1, SQLITE_STATIC);
+		if ((rc = step(im->tm, im->prop, err)))
+			return rc;
+	}
+	im->ord++;
+	im->res.units++;
+	return TMA_OK;
+}
+
+int tma_importer_end(tma_importer *im, int commit, tma_import_result *res,
+		     tma_error *err)
+{
+	int rc = TMA_OK;
+
+	if (commit && !(rc = finish_doc(im, err)))
+		rc = exec(im->tm, "COMMIT", "cannot commit", err);
+	if (!commit || rc) {
+		sqlite3_exec(im->tm->db, "ROLLBACK", NULL, NULL, NULL);
+		memset(&im->res, 0, sizeof(im->res));
+	}
+	if (res)
+		*res = im->res;
+	inserter_free(&im->ins);
+	sqlite3_finalize(im->prop);
+	sqlite3_finalize(im->dup);
+	sqlite3_finalize(im->drop);
+	free(im->source);
+	free(im);
+	return rc;
 }

@@ -215,6 +215,88 @@ int tma_links_build(tma_links **out, const tma_feats *a, const tma_feats *b,
 		    const tma_dict *dict, tma_error *err);
 void tma_links_free(tma_links *l);
 
+/* ------------------------------------------------------------------ */
+/* Walking and filling the memory (tm.c), for export and import.       */
+
+/* One language of a unit as the memory holds it. */
+typedef struct tma_side {
+	char lang[TMA_LANG_MAX];
+	int n;                     /* sentences; 0 when empty */
+	int64_t pos;               /* index of the first in its language version */
+	const char **sent;         /* the n sentences */
+	const char *text;          /* the sentences joined by spaces */
+} tma_side;
+
+/* A unit as tma_tm_walk shows it; valid during the callback only. */
+typedef struct tma_unit_view {
+	const char *doc;
+	int64_t ord;
+	double score;
+	const char *bead;
+	int nside;
+	tma_side side[TMA_VIEW_LANGS];   /* the document's languages, in order */
+	int nprop;
+	tma_prop prop[TMA_VIEW_PROPS];
+} tma_unit_view;
+
+/*
+ * Call cb for each unit of the memory that opts selects (doc, min_score),
+ * in document order; a non-zero return from cb stops the walk and is
+ * returned. Rows stream from SQLite: memory does not grow with the units.
+ */
+int tma_tm_walk(tma_tm *tm, const tma_export_opts *opts,
+		int (*cb)(const tma_unit_view *, void *), void *ctx, tma_error *err);
+
+/* The languages of the memory's documents (first seen first), "en,uk,ru". */
+int tma_tm_langs(tma_tm *tm, const char *doc, char *out, size_t n, tma_error *err);
+
+/* The name of the memory's file. */
+const char *tma_tm_path(const tma_tm *tm);
+
+/* A unit to import: per language, its sentences. */
+typedef struct tma_import_unit {
+	int nside;
+	struct {
+		char lang[TMA_LANG_MAX];
+		int n;
+		const char *const *sent;
+	} side[TMA_VIEW_LANGS];
+	double score;              /* below 0: not known */
+	const char *bead;          /* NULL: counted from the sides */
+	int nprop;
+	tma_prop prop[TMA_VIEW_PROPS];
+} tma_import_unit;
+
+/* An import in progress: one transaction (tm.c). */
+typedef struct tma_importer tma_importer;
+
+/*
+ * Begin importing from source (a file name, for the documents' versions);
+ * with dedupe, units the memory already holds are skipped.
+ */
+int tma_importer_begin(tma_importer **out, tma_tm *tm, const char *source,
+		       int dedupe, tma_error *err);
+
+/* Start document name (replacing one of that name) in languages langs. */
+int tma_importer_doc(tma_importer *im, const char *name, const char *const *langs,
+		     int nlang, tma_error *err);
+
+/* Add a unit to the current document; its languages must be the document's. */
+int tma_importer_unit(tma_importer *im, const tma_import_unit *u, tma_error *err);
+
+/*
+ * Finish: commit (commit != 0) or roll back everything, fill res and free
+ * the importer. A document left without units is not kept.
+ */
+int tma_importer_end(tma_importer *im, int commit, tma_import_result *res,
+		     tma_error *err);
+
+/*
+ * Copy UTF-8 s[0..n) to out (room for n + 1 bytes) without the characters
+ * XML 1.0 forbids and without white space at either end. Returns out.
+ */
+char *tma_xml_clean(char *out, const char *s, size_t n);
+
 /* The embedded data files (generated from src/data/ at build time). */
 typedef struct tma_embedded {
 	const char *name;

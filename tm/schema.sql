@@ -53,3 +53,14 @@ CREATE TABLE sentence (
 	UNIQUE (doc, lang, pos)
 );
 CREATE INDEX sentence_unit ON sentence(unit, lang, pos);
+
+-- migration 2
+-- Properties of a unit that come from elsewhere: a TMX <prop> of an imported
+-- unit ("x-doc", a tool's own), or the full language tag of a variant
+-- ("x-lang:en" = "en-US") when tmalign keeps only its primary subtag.
+CREATE TABLE unit_prop (
+	unit  INTEGER NOT NULL REFERENCES unit(id) ON DELETE CASCADE,
+	type  TEXT NOT NULL,
+	value TEXT NOT NULL
+);
+CREATE INDEX unit_prop_unit ON unit_prop(unit);

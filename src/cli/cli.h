@@ -45,11 +45,23 @@ int cli_lang_file(char lang[TMA_LANG_MAX], const char **path, char *arg);
 /* The memory to use: the option's value, else $TMALIGN_TM, else the default. */
 const char *cli_tm_path(const char *opt);
 
+/*
+ * Open (creating when needed) the memory at path for a command that stores;
+ * *created says whether it did not exist. cli_tm_close_new closes it and,
+ * when this command created it and kept nothing in it, removes it again: a
+ * failed command leaves no trace.
+ */
+int cli_tm_open_new(tma_tm **out, const char *path, int *created,
+		    tma_error *err);
+void cli_tm_close_new(tma_tm *tm, const char *path, int created, int kept);
+
 int cmd_segment(int argc, char **argv);
 int cmd_docs(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 int cmd_align(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 

@@ -65,7 +65,8 @@ static void print_tsv(const tma_alignment *al, tma_doc *const *docs)
 	}
 }
 
-static int print_jsonl(const tma_alignment *al, tma_doc *const *docs)
+static int print_jsonl(const tma_alignment *al, tma_doc *const *docs,
+		       const char *name)
 {
 	size_t i;
 	int l, k;
@@ -75,8 +76,10 @@ static int print_jsonl(const tma_alignment *al, tma_doc *const *docs)
 		cJSON *o = cJSON_CreateObject();
 		char *line;
 
-		if (!o)
+		if (!o || !cJSON_AddStringToObject(o, "doc", name)) {
+			cJSON_Delete(o);
 			return -1;
+		}
 		for (l = 0; l < al->nlang; l++) {
 			cJSON *arr = cJSON_AddArrayToObject(o, al->lang[l]);
 			for (k = 0; arr && k < u->count[l]; k++)
@@ -172,7 +175,7 @@ int cmd_align(int argc, char **argv)
 	tma_align_opts aopts = { NULL, NULL, NULL, 0 };
 	enum print_mode mode = PRINT_NONE;
 	unsigned flags = 0;
-	int c, l, k, nlang = 0, store = 1, status = EXIT_OK;
+	int c, l, k, nlang = 0, store = 1, status = EXIT_OK, created = 0, kept = 0;
 	tma_error err = { 0, "" };
 	tma_doc *docs[TMA_MAX_LANGS] = { NULL, NULL, NULL };
 	tma_aligner *aligner = NULL;
@@ -226,7 +229,7 @@ int cmd_align(int argc, char **argv)
 	else
 		name_from_path(name, sizeof(name), path[0]);
 	/* Open the memory first: a memory that cannot take the result fails fast. */
-	if (store && tma_tm_open(&tm, cli_tm_path(tm_path), TMA_TM_CREATE, &err)) {
+	if (store && cli_tm_open_new(&tm, cli_tm_path(tm_path), &created, &err)) {
 		status = cli_report(&err);
 		goto done;
 	}
@@ -262,6 +265,7 @@ int cmd_align(int argc, char **argv)
 			status = cli_report(&err);
 			goto done;
 		}
+		kept = !res.same_as[0];
 		if (res.same_as[0])
 			fprintf(stderr, "tmalign: %s: the same content is stored as '%s'; "
 				"not stored again (tmalign rm %s first to store it under "
@@ -274,14 +278,14 @@ int cmd_align(int argc, char **argv)
 		print_ladder(al);
 	else if (mode == PRINT_TSV)
 		print_tsv(al, docs);
-	else if (mode == PRINT_JSONL && print_jsonl(al, docs))
+	else if (mode == PRINT_JSONL && print_jsonl(al, docs, name))
 		status = EXIT_FAIL;
 	if (fflush(stdout) || ferror(stdout)) {
 		cli_warn("cannot write the output");
 		status = EXIT_FAIL;
 	}
 done:
-	tma_tm_close(tm);
+	cli_tm_close_new(tm, cli_tm_path(tm_path), created, kept);
 	tma_alignment_free(al);
 	tma_aligner_free(aligner);
 	for (l = 0; l < nlang; l++)

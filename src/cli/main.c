@@ -8,6 +8,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -22,6 +24,11 @@ static const cli_command commands[] = {
 	  "              LANG=FILE LANG=FILE [LANG=FILE]\n"
 	  "  (a file named NAME.LANG.txt may be given without LANG=; the document\n"
 	  "  is named NAME unless --name says otherwise)" },
+	{ "export", cmd_export, "write the memory as TMX 1.4b or JSON",
+	  "tmalign export [--tm PATH] --format tmx|json|jsonl [--langs en,uk,ru]\n"
+	  "               [--src L] [--doc NAME] [--min-score S] [-o FILE]" },
+	{ "import", cmd_import, "read TMX or JSON Lines into the memory",
+	  "tmalign import [--tm PATH] FILE..." },
 	{ "docs", cmd_docs, "list the documents in the memory",
 	  "tmalign docs [--tm PATH]" },
 	{ "stats", cmd_stats, "figures about the memory",
@@ -128,6 +135,30 @@ const char *cli_tm_path(const char *opt)
 	if (opt && *opt)
 		return opt;
 	return env && *env ? env : TMA_TM_DEFAULT;
+}
+
+int cli_tm_open_new(tma_tm **out, const char *path, int *created,
+		    tma_error *err)
+{
+	struct stat st;
+
+	*created = stat(path, &st) != 0;
+	return tma_tm_open(out, path, TMA_TM_CREATE, err);
+}
+
+void cli_tm_close_new(tma_tm *tm, const char *path, int created, int kept)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	char name[4096];
+	size_t k;
+
+	tma_tm_close(tm);
+	if (!created || kept)
+		return;
+	for (k = 0; k < sizeof(suffix) / sizeof(suffix[0]); k++) {
+		snprintf(name, sizeof(name), "%s%s", path, suffix[k]);
+		unlink(name);
+	}
 }
 
 int main(int argc, char **argv)
