@@ -1014,6 +1014,16 @@ struct tma_importer {
 	tma_import_result res;
 };
 
+static void importer_free(tma_importer *im)
+{
+	inserter_free(&im->ins);
+	sqlite3_finalize(im->prop);
+	sqlite3_finalize(im->dup);
+	sqlite3_finalize(im->drop);
+	free(im->source);
+	free(im);
+}
+
 int tma_importer_begin(tma_importer **out, tma_tm *tm, const char *source,
 		       int dedupe, tma_error *err)
 {
@@ -1044,12 +1054,7 @@ int tma_importer_begin(tma_importer **out, tma_tm *tm, const char *source,
 	*out = im;
 	return TMA_OK;
 fail:
-	inserter_free(&im->ins);
-	sqlite3_finalize(im->prop);
-	sqlite3_finalize(im->dup);
-	sqlite3_finalize(im->drop);
-	free(im->source);
-	free(im);
+	importer_free(im);
 	return rc;
 }
 
@@ -1213,11 +1218,6 @@ int tma_importer_end(tma_importer *im, int commit, tma_import_result *res,
 	}
 	if (res)
 		*res = im->res;
-	inserter_free(&im->ins);
-	sqlite3_finalize(im->prop);
-	sqlite3_finalize(im->dup);
-	sqlite3_finalize(im->drop);
-	free(im->source);
-	free(im);
+	importer_free(im);
 	return rc;
 }
