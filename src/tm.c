@@ -364,12 +364,13 @@ static int same_content(tma_tm *tm, const tma_alignment *al, const tma_source *s
 			char *name, size_t n, tma_error *err)
 {
 	static const char sql[] =
-		"SELECT d.name FROM document d WHERE d.langs = ?1 AND "
+		"SELECT d.name FROM version v0 JOIN document d ON d.id = v0.doc "
+		"WHERE v0.hash = ?4 AND v0.lang = ?5 AND d.langs = ?1 AND "
 		"(SELECT count(*) FROM version v WHERE v.doc = d.id) = ?2 AND "
 		"NOT EXISTS (SELECT 1 FROM version v WHERE v.doc = d.id AND "
 		"v.hash <> (SELECT value FROM json_each(?3) WHERE key = v.lang))";
 	sqlite3_stmt *st = NULL;
-	char langs[TMA_MAX_LANGS * TMA_LANG_MAX + 4] = "", hashes[512];
+	char langs[TMA_MAX_LANGS * TMA_LANG_MAX + 4] = "", hashes[512], first[24];
 	size_t used = 0;
 	int l, rc;
 
@@ -389,6 +390,9 @@ static int same_content(tma_tm *tm, const tma_alignment *al, const tma_source *s
 		sqlite3_bind_text(st, 1, langs, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 2, al->nlang);
 		sqlite3_bind_text(st, 3, hashes, -1, SQLITE_STATIC);
+		snprintf(first, sizeof(first), "%016llx", (unsigned long long)src[0].hash);
+		sqlite3_bind_text(st, 4, first, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, al->lang[0], -1, SQLITE_STATIC);
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
 			snprintf(name, n, "%s", (const char *)sqlite3_column_text(st, 0));

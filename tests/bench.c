@@ -5,14 +5,25 @@
  *   bench align-long A B    one long presegmented document pair (sentences/s)
  *   bench align-many LIST   many articles: LIST has lines "en uk ru" of
  *                           raw files; each triple aligned three-way
+ *   bench build-memory PATH N EN UK RU
+ *                           a memory of N units in documents of 20, made from
+ *                           the aligned lines of three files (line i of each
+ *                           translates line i of the others), each unit a
+ *                           variant: a word swapped, a number changed
+ *   bench run NAME UNIT COUNT CMD...
+ *                           run CMD and print COUNT per second and its peak
+ *                           memory (from wait4), as a row of the table
  *
  * Each mode prints one line: "name<TAB>figure<TAB>unit<TAB>peak RSS in MiB".
  * Nothing here asserts anything about time.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "tmalign.h"
@@ -200,6 +211,180 @@ static int bench_align_many(const char *list)
 	return 0;
 }
 
+/* The lines of a file (NULL-terminated); exits on error. */
+static char **lines_of(const char *path, size_t *n)
+{
+	size_t len, cap = 0, k = 0;
+	char *text = slurp(path, &len), *p, **out = NULL;
+
+	text[len] = '\0';
+	*n = 0;
+	for (p = strtok(text, "\n"); p; p = strtok(NULL, "\n")) {
+		if (k + 2 > cap) {
+			cap = cap ? cap * 2 : 1024;
+			out = realloc(out, cap * sizeof(char *));
+		}
+		out[k++] = strdup(p);
+	}
+	out[k] = NULL;
+	*n = k;
+	free(text);
+	return out;
+}
+
+/*
+ * Variant v of sentence s into buf: word number v % words swapped with a
+ * word of another sentence, digits shifted by v. Deterministic.
+ */
+static void variant(char *buf, size_t n, const char *s, const char *other,
+		    unsigned v)
+{
+	const char *words[256], *owords[256];
+	size_t wlen[256], olen[256], used = 0;
+	int nw = 0, no = 0, k;
+	const char *p;
+
+	for (p = s; *p && nw < 256;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		words[nw] = p;
+		while (*p && *p != ' ')
+			p++;
+		wlen[nw] = (size_t)(p - words[nw]);
+		nw++;
+	}
+	for (p = other; *p && no < 256;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		owords[no] = p;
+		while (*p && *p != ' ')
+			p++;
+		olen[no] = (size_t)(p - owords[no]);
+		no++;
+	}
+	for (k = 0; k < nw && used + wlen[k] + 16 < n; k++) {
+		const char *w = words[k];
+		size_t l = wlen[k], i;
+		if (v && no && k == (int)(v % (unsigned)nw)) {
+			w = owords[v % (unsigned)no];
+			l = olen[v % (unsigned)no];
+		}
+		if (k)
+			buf[used++] = ' ';
+		for (i = 0; i < l; i++) {
+			char c = w[i];
+			if (v && c >= '0' && c <= '9')
+				c = (char)('0' + (c - '0' + v) % 10);
+			buf[used++] = c;
+		}
+	}
+	buf[used] = '\0';
+}
+
+static int bench_build_memory(const char *path, size_t n, char **files)
+{
+	static const char *const langs[3] = { "en", "uk", "ru" };
+	size_t nl[3], g, u = 0, d = 0;
+	char **lines[3];
+	tma_tm *tm = NULL;
+	tma_error err;
+	double t0 = now();
+	int k;
+
+	for (k = 0; k < 3; k++)
+		lines[k] = lines_of(files[k], &nl[k]);
+	g = nl[0] < nl[1] ? nl[0] : nl[1];
+	g = g < nl[2] ? g : nl[2];
+	if (!g || tma_tm_open(&tm, path, TMA_TM_CREATE, &err)) {
+		fprintf(stderr, "bench: cannot build %s\n", path);
+		return 1;
+	}
+	while (u < n) {
+		enum { PER_DOC = 20 };
+		tma_doc *docs[3];
+		tma_source src[3];
+		tma_alignment al;
+		tma_unit units[PER_DOC];
+		tma_store_result res;
+		char name[64];
+		size_t m = n - u < PER_DOC ? n - u : PER_DOC, i;
+
+		memset(&al, 0, sizeof(al));
+		al.nlang = 3;
+		al.n = m;
+		al.unit = units;
+		for (k = 0; k < 3; k++) {
+			docs[k] = calloc(1, sizeof(tma_doc));
+			docs[k]->sent = calloc(m, sizeof(tma_sentence));
+			docs[k]->n = m;
+			strcpy(docs[k]->lang, langs[k]);
+			strcpy(al.lang[k], langs[k]);
+			src[k].path = files[k];
+			src[k].hash = (uint64_t)d * 3 + (uint64_t)k + 1;
+		}
+		for (i = 0; i < m; i++, u++) {
+			size_t line = u % g;
+			unsigned v = (unsigned)(u / g);
+			char buf[4096];
+			for (k = 0; k < 3; k++) {
+				variant(buf, sizeof(buf), lines[k][line],
+					lines[k][(line * 7 + 3) % g], v);
+				docs[k]->sent[i].text = strdup(buf);
+				docs[k]->sent[i].len = strlen(buf);
+				docs[k]->sent[i].para = (int)i;
+				units[i].start[k] = i;
+				units[i].count[k] = 1;
+			}
+			units[i].score = 0.5 + (double)(u % 50) / 100.0;
+		}
+		snprintf(name, sizeof(name), "bench-%06zu", d++);
+		if (tma_tm_store(tm, name, docs, src, &al, &res, &err)) {
+			fprintf(stderr, "bench: %s\n", err.message);
+			return 1;
+		}
+		for (k = 0; k < 3; k++)
+			tma_doc_free(docs[k]);
+	}
+	tma_tm_close(tm);
+	fprintf(stderr, "  (built %zu units in %zu documents in %.1f s)\n", u, d,
+		now() - t0);
+	return 0;
+}
+
+static int bench_run(const char *name, const char *unit, double count,
+		     char **cmd)
+{
+	double t0 = now(), secs;
+	struct rusage ru;
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+		if (fd >= 0)
+			dup2(fd, 1);
+		execvp(cmd[0], cmd);
+		_exit(127);
+	}
+	if (pid < 0 || wait4(pid, &status, 0, &ru) < 0) {
+		fprintf(stderr, "bench: cannot run %s\n", cmd[0]);
+		return 1;
+	}
+	secs = now() - t0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "bench: %s failed\n", cmd[0]);
+		return 1;
+	}
+	printf("%s\t%.0f\t%s\t%.0f\n", name, count / secs, unit,
+	       (double)ru.ru_maxrss / 1024.0);
+	fprintf(stderr, "  (%.1f s)\n", secs);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 2 && strcmp(argv[1], "segment") == 0)
@@ -208,6 +393,10 @@ int main(int argc, char **argv)
 		return bench_align_long(argv[2], argv[3]);
 	if (argc == 3 && strcmp(argv[1], "align-many") == 0)
 		return bench_align_many(argv[2]);
+	if (argc > 5 && strcmp(argv[1], "run") == 0)
+		return bench_run(argv[2], argv[3], atof(argv[4]), argv + 5);
+	if (argc == 7 && strcmp(argv[1], "build-memory") == 0)
+		return bench_build_memory(argv[2], (size_t)atol(argv[3]), argv + 4);
 	fprintf(stderr, "usage: bench segment FILE... | align-long A B | align-many LIST\n");
 	return 2;
 }

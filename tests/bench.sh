@@ -50,3 +50,34 @@ else
 	done > "$tmp/list"
 fi
 build/bench align-many "$tmp/list" | row
+
+# The memory: N units (default 1,000,000) made from the gold lines (or the
+# fixture), then exported to TMX and JSON Lines and imported back. The peak
+# memory of a 100,000-unit run beside it shows whether it grows with units.
+units=${BENCH_UNITS:-1000000}
+if [ -n "$pre" ]; then
+	cat "$eval_dir"/dev/gold/*.en.sents > "$tmp/lines.en"
+	cat "$eval_dir"/dev/gold/*.uk.sents > "$tmp/lines.uk"
+	cat "$eval_dir"/dev/gold/*.ru.sents > "$tmp/lines.ru"
+else
+	build/tmalign align --no-store --print tsv "$raw/nato-hybrid.en.txt" \
+		"$raw/nato-hybrid.ua.txt" "$raw/nato-hybrid.ru.txt" > "$tmp/tsv"
+	cut -f1 "$tmp/tsv" > "$tmp/lines.en"
+	cut -f2 "$tmp/tsv" > "$tmp/lines.uk"
+	cut -f3 "$tmp/tsv" > "$tmp/lines.ru"
+fi
+small=$((units / 10))
+for n in $small $units; do
+	build/bench build-memory "$tmp/m$n.db" $n "$tmp/lines.en" "$tmp/lines.uk" "$tmp/lines.ru"
+	build/bench run "export TMX, $n units" units/s $n \
+		build/tmalign export --tm "$tmp/m$n.db" --format tmx -o "$tmp/e$n.tmx" | row
+	build/bench run "export JSONL, $n units" units/s $n \
+		build/tmalign export --tm "$tmp/m$n.db" --format jsonl -o "$tmp/e$n.jsonl" | row
+	build/bench run "import TMX, $n units" units/s $n \
+		build/tmalign import --tm "$tmp/i$n.db" "$tmp/e$n.tmx" | row
+	build/bench run "import JSONL, $n units" units/s $n \
+		build/tmalign import --tm "$tmp/j$n.db" "$tmp/e$n.jsonl" | row
+	rm -f "$tmp/e$n.tmx" "$tmp/e$n.jsonl" "$tmp/i$n.db"* "$tmp/j$n.db"*
+	[ $n = $units ] || rm -f "$tmp/m$n.db"*
+done
+echo "memory file of $units units: $(du -m "$tmp/m$units.db" | cut -f1) MiB"

@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -60,8 +61,12 @@ int cmd_export(int argc, char **argv)
 		return cli_report(&err);
 	if (output) {
 		/* Write beside the target and rename: no half-written file stays. */
+		mode_t mask = umask(0);
+		umask(mask);
 		snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", output);
 		fd = mkstemp(tmp);
+		if (fd >= 0)
+			fchmod(fd, 0666 & ~mask);
 		out = fd >= 0 ? fdopen(fd, "w") : NULL;
 		if (!out) {
 			cli_warn("%s: cannot write: %s", output, strerror(errno));
