@@ -335,9 +335,11 @@ typedef struct tma_tm_stats {
 int tma_tm_stats(tma_tm *tm, tma_stats *out, tma_error *err);
 
 /**
- * Check the memory: SQLite's integrity and foreign-key checks, then a digest
- * of everything it holds (every row of every table), which two memories
- * share exactly when their contents are equal. TMA_EDB when damaged.
+ * Check the memory: SQLite's integrity and foreign-key checks and the
+ * full-text index against the sentences, then a digest of everything it
+ * holds (every row of its own tables; the index is derived from them),
+ * which two memories share exactly when their contents are equal. TMA_EDB
+ * when damaged.
  */
 int tma_tm_check(tma_tm *tm, uint64_t *digest, tma_error *err);
 
@@ -405,6 +407,54 @@ int tma_import_tmx(tma_tm *tm, const char *path, tma_import_result *res,
  */
 int tma_import_jsonl(tma_tm *tm, const char *path, tma_import_result *res,
 		     tma_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Lookup                                                              */
+
+/** Most matched words marked in one hit. */
+#define TMA_HIT_MARKS 64
+
+/** What to look up. Zero-initialised fields take their defaults. */
+typedef struct tma_lookup_opts {
+	const char *from;          /**< the query's language (required) */
+	const char *to;            /**< "uk,ru"; NULL: every other language */
+	int min;                   /**< fuzzy threshold in percent; 0: 75 */
+	int limit;                 /**< most hits; 0: 10 */
+	int concordance;           /**< find the phrase inside longer sentences */
+} tma_lookup_opts;
+
+/** A prior translation found; valid until the next run or free. */
+typedef struct tma_hit {
+	int score;                 /**< 100 exact; fuzzy: OmegaT's percentage */
+	const char *kind;          /**< "exact", "fuzzy" or "concordance" */
+	const char *doc;           /**< the document it comes from */
+	const char *source;        /**< the stored sentence in the query's language */
+	size_t at;                 /**< concordance: byte offset of the phrase */
+	int nmark;                 /**< words of source matching the query */
+	size_t mark[TMA_HIT_MARKS][2];   /**< their byte spans in source */
+	int ntrans;
+	struct {
+		char lang[TMA_LANG_MAX];
+		const char *text;      /**< the unit's sentences in lang, joined */
+	} trans[TMA_VIEW_LANGS];
+} tma_hit;
+
+/** A lookup session on a memory (opaque); one thread at a time. */
+typedef struct tma_lookup tma_lookup;
+
+int tma_lookup_new(tma_lookup **out, tma_tm *tm, tma_error *err);
+void tma_lookup_free(tma_lookup *lk);
+
+/**
+ * Look query up: exact and fuzzy matches (or, with opts->concordance, the
+ * query's words as a phrase inside stored sentences), best first, then most
+ * recent; hits without a translation into the languages asked are left
+ * out, and so are repeats of one source and translation. *hits belongs to
+ * lk until the next run. An empty query or one without words is
+ * TMA_EUSAGE; FTS5 or SQL syntax in a query is just text.
+ */
+int tma_lookup_run(tma_lookup *lk, const tma_lookup_opts *opts, const char *query,
+		   const tma_hit **hits, size_t *nhits, tma_error *err);
 
 #ifdef __cplusplus
 }

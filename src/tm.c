@@ -739,8 +739,23 @@ int tma_tm_check(tma_tm *tm, uint64_t *digest, tma_error *err)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(tm, err, rc, "cannot check");
+	/* The full-text index must agree with the sentences. */
+	if (query_int(tm, "SELECT count(*) FROM sqlite_master WHERE name = 'sentence_fts'",
+		      &rc, err) > 0) {
+		rc = sqlite3_exec(tm->db, "INSERT INTO sentence_fts (sentence_fts) "
+				  "VALUES ('integrity-check')", NULL, NULL, NULL);
+		/* FTS5 asks for it as a write: a read-only memory skips it. */
+		if (rc != SQLITE_OK && (rc & 0xFF) != SQLITE_READONLY)
+			return tma_fail(err, TMA_EDB, "%s: damaged: the full-text index does "
+					"not match the sentences", tm->path);
+	} else if (rc) {
+		return rc;
+	}
+	/* The memory's own tables; an index is made of them, its layout not. */
 	rc = sqlite3_prepare_v2(tm->db, "SELECT name FROM sqlite_master WHERE type = "
-				"'table' AND name NOT LIKE 'sqlite_%' ORDER BY name", -1, &st, NULL);
+				"'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE "
+				"'sentence\\_fts%' ESCAPE '\\' AND sql NOT LIKE 'CREATE "
+				"VIRTUAL%' ORDER BY name", -1, &st, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char t[128];
 		int r;
@@ -759,6 +774,11 @@ int tma_tm_check(tma_tm *tm, uint64_t *digest, tma_error *err)
 const char *tma_tm_path(const tma_tm *tm)
 {
 	return tm->path;
+}
+
+sqlite3 *tma_tm_db(const tma_tm *tm)
+{
+	return tm->db;
 }
 
 /* ------------------------------------------------------------------ */

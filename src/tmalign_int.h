@@ -253,6 +253,9 @@ int tma_tm_langs(tma_tm *tm, const char *doc, char *out, size_t n, tma_error *er
 /* The name of the memory's file. */
 const char *tma_tm_path(const tma_tm *tm);
 
+/* The memory's SQLite connection (lookup.c prepares its own statements). */
+struct sqlite3 *tma_tm_db(const tma_tm *tm);
+
 /* A unit to import: per language, its sentences. */
 typedef struct tma_import_unit {
 	int nside;

@@ -10,6 +10,9 @@
  *                           the aligned lines of three files (line i of each
  *                           translates line i of the others), each unit a
  *                           variant: a word swapped, a number changed
+ *   bench lookup PATH N     N exact, fuzzy (a word left out) and
+ *                           concordance (three words) lookups of sentences
+ *                           sampled from the memory at PATH: p50 and p99 ms
  *   bench run NAME UNIT COUNT CMD...
  *                           run CMD and print COUNT per second and its peak
  *                           memory (from wait4), as a row of the table
@@ -25,6 +28,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <time.h>
+
+#include <sqlite3.h>
 
 #include "tmalign.h"
 
@@ -355,6 +360,141 @@ static int bench_build_memory(const char *path, size_t n, char **files)
 	return 0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Sentences of the memory, spread over it: the caller frees them. */
+static char **sample(const char *path, int n)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char **out = calloc((size_t)n + 1, sizeof(char *));
+	sqlite3_int64 max = 0;
+	int k = 0;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT max(id) FROM sentence", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		max = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_prepare_v2(db, "SELECT text FROM sentence WHERE id >= ?1 AND lang = 'en' "
+			   "LIMIT 1", -1, &st, NULL);
+	while (k < n) {
+		sqlite3_bind_int64(st, 1, 1 + (sqlite3_int64)((double)max * k / n));
+		if (sqlite3_step(st) == SQLITE_ROW)
+			out[k] = strdup((const char *)sqlite3_column_text(st, 0));
+		else
+			out[k] = strdup("nothing");
+		sqlite3_reset(st);
+		k++;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return out;
+}
+
+/* s without its word number k (words split by spaces), into buf. */
+static void drop_word(char *buf, size_t n, const char *s, int k)
+{
+	int w = 0;
+	size_t used = 0;
+	const char *p = s;
+
+	while (*p && used + 2 < n) {
+		const char *e = strchr(p, ' ');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (w++ != k) {
+			if (used)
+				buf[used++] = ' ';
+			if (used + len + 1 >= n)
+				break;
+			memcpy(buf + used, p, len);
+			used += len;
+		}
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	buf[used] = '\0';
+}
+
+/* Three words from the middle of s, into buf. */
+static void middle_words(char *buf, size_t n, const char *s)
+{
+	const char *p = s;
+	int words = 0, k;
+
+	for (; *p; p++)
+		words += *p == ' ';
+	p = s;
+	for (k = 0; k < words / 2 - 1 && (p = strchr(p, ' ')) != NULL; k++)
+		p++;
+	if (!p)
+		p = s;
+	snprintf(buf, n, "%s", p);
+	for (k = 0, p = buf; *p; p++)
+		if (*p == ' ' && ++k == 3) {
+			buf[p - buf] = '\0';
+			break;
+		}
+}
+
+static int bench_lookup(const char *path, int n)
+{
+	static const char *const kinds[3] = { "exact", "fuzzy", "concordance" };
+	char **s = sample(path, n), buf[8192];
+	double *ms = malloc(sizeof(double) * (size_t)n);
+	tma_tm *tm = NULL;
+	tma_lookup *lk = NULL;
+	tma_error err;
+	int kind, k;
+
+	if (!s || !ms || tma_tm_open(&tm, path, TMA_TM_READONLY, &err) ||
+	    tma_lookup_new(&lk, tm, &err)) {
+		fprintf(stderr, "bench: cannot look up in %s\n", path);
+		return 1;
+	}
+	for (kind = 0; kind < 3; kind++) {
+		size_t found = 0;
+		for (k = 0; k < n; k++) {
+			tma_lookup_opts o = { "en", NULL, 75, 10, kind == 2 };
+			const tma_hit *hits;
+			size_t nh;
+			double t0;
+			if (kind == 0)
+				snprintf(buf, sizeof(buf), "%s", s[k]);
+			else if (kind == 1)
+				drop_word(buf, sizeof(buf), s[k], 2);
+			else
+				middle_words(buf, sizeof(buf), s[k]);
+			t0 = now();
+			if (tma_lookup_run(lk, &o, buf, &hits, &nh, &err) && err.code != TMA_EUSAGE) {
+				fprintf(stderr, "bench: %s\n", err.message);
+				return 1;
+			}
+			ms[k] = (now() - t0) * 1000;
+			found += nh > 0;
+		}
+		qsort(ms, (size_t)n, sizeof(double), cmp_double);
+		printf("lookup %s p50\t%.2f\tms\t%.0f\n", kinds[kind], ms[n / 2], peak_mib());
+		printf("lookup %s p99\t%.2f\tms\t%.0f\n", kinds[kind],
+		       ms[(n * 99) / 100], peak_mib());
+		fprintf(stderr, "  (%d %s lookups, %zu found something)\n", n, kinds[kind],
+			found);
+	}
+	tma_lookup_free(lk);
+	tma_tm_close(tm);
+	for (k = 0; k < n; k++)
+		free(s[k]);
+	free(s);
+	free(ms);
+	return 0;
+}
+
 static int bench_run(const char *name, const char *unit, double count,
 		     char **cmd)
 {
@@ -393,6 +533,8 @@ int main(int argc, char **argv)
 		return bench_align_long(argv[2], argv[3]);
 	if (argc == 3 && strcmp(argv[1], "align-many") == 0)
 		return bench_align_many(argv[2]);
+	if (argc == 4 && strcmp(argv[1], "lookup") == 0)
+		return bench_lookup(argv[2], atoi(argv[3]));
 	if (argc > 5 && strcmp(argv[1], "run") == 0)
 		return bench_run(argv[2], argv[3], atof(argv[4]), argv + 5);
 	if (argc == 7 && strcmp(argv[1], "build-memory") == 0)

@@ -64,3 +64,27 @@ CREATE TABLE unit_prop (
 	value TEXT NOT NULL
 );
 CREATE INDEX unit_prop_unit ON unit_prop(unit);
+
+-- migration 3
+-- Full-text search over sentences, for lookup: words (unicode61, which folds
+-- case in every script; diacritics are removed only from Latin letters), so
+-- that a query of any length finds the sentences sharing its words. The
+-- vocabulary table tells how many sentences hold a word.
+CREATE VIRTUAL TABLE sentence_fts USING fts5(
+	text, content = 'sentence', content_rowid = 'id',
+	tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE sentence_vocab USING fts5vocab(sentence_fts, 'row');
+CREATE TRIGGER sentence_fts_insert AFTER INSERT ON sentence BEGIN
+	INSERT INTO sentence_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER sentence_fts_delete AFTER DELETE ON sentence BEGIN
+	INSERT INTO sentence_fts (sentence_fts, rowid, text)
+	VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER sentence_fts_update AFTER UPDATE OF text ON sentence BEGIN
+	INSERT INTO sentence_fts (sentence_fts, rowid, text)
+	VALUES ('delete', old.id, old.text);
+	INSERT INTO sentence_fts (rowid, text) VALUES (new.id, new.text);
+END;
+INSERT INTO sentence_fts (sentence_fts) VALUES ('rebuild');

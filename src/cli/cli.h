@@ -62,6 +62,7 @@ int cmd_rm(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_lookup(int argc, char **argv);
 int cmd_align(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 

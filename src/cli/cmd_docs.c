@@ -130,7 +130,9 @@ int cmd_check(int argc, char **argv)
 		return r > 0 ? EXIT_OK : EXIT_USAGE;
 	if (optind < argc)
 		return cli_usage_error("check", "no arguments");
-	if (tma_tm_open(&tm, cli_tm_path(path), TMA_TM_READONLY, &err) ||
+	/* Read-write when it can (the full-text index check asks for it). */
+	if ((tma_tm_open(&tm, cli_tm_path(path), 0, &err) &&
+	     tma_tm_open(&tm, cli_tm_path(path), TMA_TM_READONLY, &err)) ||
 	    tma_tm_check(tm, &digest, &err))
 		status = cli_report(&err);
 	else

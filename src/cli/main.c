@@ -29,6 +29,10 @@ static const cli_command commands[] = {
 	  "               [--src L] [--doc NAME] [--min-score S] [-o FILE]" },
 	{ "import", cmd_import, "read TMX or JSON Lines into the memory",
 	  "tmalign import [--tm PATH] FILE..." },
+	{ "lookup", cmd_lookup, "how was this translated before?",
+	  "tmalign lookup [--tm PATH] --from L [--to L[,L]] [--min N] [--limit N]\n"
+	  "               [--json] [--concordance] PHRASE\n"
+	  "       tmalign lookup ... --stdin   (a query a line, JSON Lines out)" },
 	{ "docs", cmd_docs, "list the documents in the memory",
 	  "tmalign docs [--tm PATH]" },
 	{ "stats", cmd_stats, "figures about the memory",

@@ -1,0 +1,189 @@
+/*
+ * cmd_lookup.c - `tmalign lookup`: prior translations of a phrase.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+
+/* source with the matched words marked: bold on a terminal, [..] otherwise. */
+static void print_marked(const tma_hit *h, int tty)
+{
+	size_t pos = 0;
+	int k;
+
+	for (k = 0; k < h->nmark; k++) {
+		fwrite(h->source + pos, 1, h->mark[k][0] - pos, stdout);
+		fputs(tty ? "\033[1m" : "[", stdout);
+		fwrite(h->source + h->mark[k][0], 1, h->mark[k][1] - h->mark[k][0], stdout);
+		fputs(tty ? "\033[0m" : "]", stdout);
+		pos = h->mark[k][1];
+	}
+	fputs(h->source + pos, stdout);
+}
+
+static void print_human(const tma_hit *hits, size_t n, const char *from)
+{
+	int tty = isatty(1);
+	size_t i;
+	int k;
+
+	for (i = 0; i < n; i++) {
+		const tma_hit *h = &hits[i];
+		printf("%3d%%  %-11s %s", h->score, h->kind, h->doc);
+		if (strcmp(h->kind, "concordance") == 0)
+			printf("  (at byte %zu)", h->at);
+		printf("\n  %s: ", from);
+		print_marked(h, tty);
+		putchar('\n');
+		for (k = 0; k < h->ntrans; k++)
+			printf("  %s: %s\n", h->trans[k].lang, h->trans[k].text);
+	}
+}
+
+/* The hits as a JSON array (the caller frees); NULL when out of memory. */
+static cJSON *hits_json(const tma_hit *hits, size_t n, const char *from)
+{
+	cJSON *arr = cJSON_CreateArray();
+	size_t i;
+	int k;
+
+	for (i = 0; arr && i < n; i++) {
+		const tma_hit *h = &hits[i];
+		cJSON *o = cJSON_CreateObject();
+		if (!o || !cJSON_AddNumberToObject(o, "score", h->score) ||
+		    !cJSON_AddStringToObject(o, "kind", h->kind) ||
+		    !cJSON_AddStringToObject(o, "doc", h->doc) ||
+		    !cJSON_AddStringToObject(o, from, h->source)) {
+			cJSON_Delete(o);
+			cJSON_Delete(arr);
+			return NULL;
+		}
+		for (k = 0; k < h->ntrans; k++)
+			cJSON_AddStringToObject(o, h->trans[k].lang, h->trans[k].text);
+		if (strcmp(h->kind, "concordance") == 0)
+			cJSON_AddNumberToObject(o, "at", (double)h->at);
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
+static int print_json(cJSON *item, int pretty)
+{
+	char *text = item ? (pretty ? cJSON_Print(item) : cJSON_PrintUnformatted(item))
+			  : NULL;
+
+	if (!text)
+		return -1;
+	puts(text);
+	cJSON_free(text);
+	return 0;
+}
+
+int cmd_lookup(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "tm", required_argument, NULL, 't' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "to", required_argument, NULL, 'T' },
+		{ "min", required_argument, NULL, 'm' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "concordance", no_argument, NULL, 'c' },
+		{ "stdin", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	tma_lookup_opts lo = { NULL, NULL, 75, 10, 0 };
+	const char *tm_path = NULL;
+	char from[TMA_LANG_MAX];
+	int c, json = 0, from_stdin = 0, status = EXIT_OK;
+	tma_error err = { 0, "" };
+	tma_tm *tm = NULL;
+	tma_lookup *lk = NULL;
+	const tma_hit *hits;
+	size_t n;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 't': tm_path = optarg; break;
+		case 'f': lo.from = optarg; break;
+		case 'T': lo.to = optarg; break;
+		case 'j': json = 1; break;
+		case 'c': lo.concordance = 1; break;
+		case 's': from_stdin = 1; break;
+		case 'm':
+			lo.min = (int)strtol(optarg, &end, 10);
+			if (*end || lo.min < 1 || lo.min > 100)
+				return cli_usage_error("lookup", "--min is a percentage, 1 to 100");
+			break;
+		case 'n':
+			lo.limit = (int)strtol(optarg, &end, 10);
+			if (*end || lo.limit < 1)
+				return cli_usage_error("lookup", "--limit is a positive number");
+			break;
+		case 'h': cli_print_usage(stdout, "lookup"); return EXIT_OK;
+		default: cli_print_usage(stderr, "lookup"); return EXIT_USAGE;
+		}
+	}
+	if (!lo.from || tma_lang_normalize(from, NULL, lo.from))
+		return cli_usage_error("lookup", "--from names the query's language");
+	if (from_stdin ? optind != argc : optind + 1 != argc)
+		return cli_usage_error("lookup", from_stdin ? "--stdin takes no PHRASE"
+				       : "give one PHRASE (quote it)");
+	if (tma_tm_open(&tm, cli_tm_path(tm_path), TMA_TM_READONLY, &err) ||
+	    tma_lookup_new(&lk, tm, &err)) {
+		status = cli_report(&err);
+		goto done;
+	}
+	if (!from_stdin) {
+		if (tma_lookup_run(lk, &lo, argv[optind], &hits, &n, &err)) {
+			status = cli_report(&err);
+			goto done;
+		}
+		if (json) {
+			cJSON *arr = hits_json(hits, n, from);
+			if (print_json(arr, 1))
+				status = EXIT_FAIL;
+			cJSON_Delete(arr);
+		} else {
+			print_human(hits, n, from);
+			if (!n)
+				fprintf(stderr, "tmalign: nothing found\n");
+		}
+	} else {
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t len;
+		while ((len = getline(&line, &cap, stdin)) >= 0) {
+			cJSON *o = cJSON_CreateObject();
+			while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+				line[--len] = '\0';
+			cJSON_AddStringToObject(o, "query", line);
+			if (tma_lookup_run(lk, &lo, line, &hits, &n, &err)) {
+				cJSON_AddStringToObject(o, "error", err.message);
+				status = EXIT_FAIL;
+			} else {
+				cJSON_AddItemToObject(o, "hits", hits_json(hits, n, from));
+			}
+			if (print_json(o, 0))
+				status = EXIT_FAIL;
+			cJSON_Delete(o);
+		}
+		free(line);
+	}
+	if (fflush(stdout) || ferror(stdout)) {
+		cli_warn("cannot write the output");
+		status = EXIT_FAIL;
+	}
+done:
+	tma_lookup_free(lk);
+	tma_tm_close(tm);
+	return status;
+}
