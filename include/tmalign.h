@@ -299,6 +299,15 @@ int tma_tm_store(tma_tm *tm, const char *name, tma_doc *const *docs,
 		 const tma_source *src, const tma_alignment *al,
 		 tma_store_result *res, tma_error *err);
 
+/**
+ * Group the stores that follow into one transaction until tma_tm_commit
+ * (many small documents store faster so); each store is still all or
+ * nothing on its own. tma_tm_rollback drops the group; so does closing.
+ */
+int tma_tm_begin(tma_tm *tm, tma_error *err);
+int tma_tm_commit(tma_tm *tm, tma_error *err);
+void tma_tm_rollback(tma_tm *tm);
+
 /** Remove the document called name: TMA_ENOTFOUND when there is none. */
 int tma_tm_remove(tma_tm *tm, const char *name, tma_error *err);
 

@@ -12,7 +12,9 @@
  * and are scored here. For a threshold t, a candidate can only score t if
  * it shares at least n(2t - 1)/t of the query's n words, so it must hold one
  * of the n - that + 1 rarest (prefix filtering): only those are asked for,
- * rarity coming from the index's vocabulary.
+ * rarity coming from the index's vocabulary. A query made of very common
+ * words only is the exception: it reads a bounded number of the newest
+ * sentences holding its rarest words, a best effort.
  *
  * The query is data: words go to FTS5 as quoted strings and everything to
  * SQL as bound parameters; FTS5 syntax in a query is text like any other,
@@ -30,8 +32,9 @@
 #include "tmalign_int.h"
 
 #define MAX_WORDS 256        /* words of a query or sentence that count */
-#define CANDIDATES 300       /* most candidates scored for one fuzzy query */
-#define POSTINGS_BUDGET 20000 /* index entries read beyond the words needed */
+#define CANDIDATES 200       /* most candidates scored for one fuzzy query */
+#define POSTINGS_BUDGET 40000 /* index entries read beyond the words needed */
+#define MANDATORY_BUDGET 40000 /* index entries read at most for those */
 #define PHRASE_FIRST 50      /* sentences holding the whole query looked at */
 #define SHORT_QUERY 5        /* words of a query that is looked up as a phrase */
 #define DF_CACHE_MAX 200000  /* words whose frequency a session remembers */
@@ -46,7 +49,7 @@ struct tma_lookup {
 	tma_tm *tm;
 	sqlite3 *db;
 	UBreakIterator *wb;
-	sqlite3_stmt *vocab, *postings, *row, *phrase, *sides, *docname;
+	sqlite3_stmt *vocab, *postings, *row, *phrase, *exact, *sides, *docname;
 	UChar *u;                /* scratch: a text in UTF-16 */
 	int32_t ucap;
 	int32_t *u8off;          /* scratch: UTF-8 offset of each UTF-16 unit */
@@ -61,6 +64,19 @@ struct tma_lookup {
 	int64_t *df;
 	size_t dfcap;
 	char langs[TMA_VIEW_LANGS * (TMA_LANG_MAX + 1)]; /* the memory's, once */
+	/*
+	 * Counting sentence ids for fuzzy candidates: open addressing, kept
+	 * from search to search; a slot belongs to this search when its gen is
+	 * the current one, so nothing is cleared between searches.
+	 */
+	struct count_slot {
+		int64_t id;
+		uint32_t gen, count;
+	} *tab;
+	size_t tabcap;
+	uint32_t gen;
+	size_t *used;              /* slots taken in this search */
+	size_t nused, usedcap;
 };
 
 static int search_failed(tma_lookup *lk, tma_error *err, int rc)
@@ -92,8 +108,8 @@ int tma_lookup_new(tma_lookup **out, tma_tm *tm, tma_error *err)
 	if ((rc = sqlite3_prepare_v2(lk->db,
 		"SELECT doc FROM sentence_vocab WHERE term = ?1", -1, &lk->vocab, NULL)) ||
 	    (rc = sqlite3_prepare_v2(lk->db,
-		"SELECT rowid FROM sentence_fts WHERE sentence_fts MATCH ?1", -1,
-		&lk->postings, NULL)) ||
+		"SELECT rowid FROM sentence_fts WHERE sentence_fts MATCH ?1 "
+		"ORDER BY rowid DESC LIMIT ?2", -1, &lk->postings, NULL)) ||
 	    (rc = sqlite3_prepare_v2(lk->db,
 		"SELECT id, unit, doc, text FROM sentence WHERE id = ?1 AND lang = ?2",
 		-1, &lk->row, NULL)) ||
@@ -102,6 +118,9 @@ int tma_lookup_new(tma_lookup **out, tma_tm *tm, tma_error *err)
 		"JOIN sentence s ON s.id = sentence_fts.rowid "
 		"WHERE sentence_fts MATCH ?1 AND s.lang = ?2 "
 		"ORDER BY s.doc DESC, s.id DESC LIMIT ?3", -1, &lk->phrase, NULL)) ||
+	    (rc = sqlite3_prepare_v2(lk->db,
+		"SELECT id, unit, doc, text FROM sentence WHERE key = ?1 AND lang = ?2 "
+		"ORDER BY doc DESC, id DESC LIMIT 50", -1, &lk->exact, NULL)) ||
 	    (rc = sqlite3_prepare_v2(lk->db,
 		"SELECT lang, text FROM sentence WHERE unit = ?1 ORDER BY lang, pos",
 		-1, &lk->sides, NULL)) ||
@@ -125,6 +144,7 @@ void tma_lookup_free(tma_lookup *lk)
 	sqlite3_finalize(lk->postings);
 	sqlite3_finalize(lk->row);
 	sqlite3_finalize(lk->phrase);
+	sqlite3_finalize(lk->exact);
 	sqlite3_finalize(lk->sides);
 	sqlite3_finalize(lk->docname);
 	free(lk->u);
@@ -133,10 +153,78 @@ void tma_lookup_free(tma_lookup *lk)
 	free(lk->arena);
 	tma_strmap_free(&lk->df_words);
 	free(lk->df);
+	free(lk->tab);
+	free(lk->used);
 	free(lk);
 }
 
-/* How many sentences hold word w[0..len), from the cache or the index. */
+static size_t slot_of(int64_t id, size_t cap)
+{
+	return (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ULL >> 24) & (cap - 1);
+}
+
+/* Count one more word for sentence id in this search. Returns 0 or -1. */
+static int count_id(tma_lookup *lk, int64_t id)
+{
+	size_t s;
+
+	if ((lk->nused + 1) * 2 > lk->tabcap) {
+		/* Grow: move this search's slots into a table twice the size. */
+		size_t cap = lk->tabcap ? lk->tabcap * 2 : 1 << 16, i;
+		struct count_slot *t = calloc(cap, sizeof(*t));
+		if (!t)
+			return -1;
+		for (i = 0; i < lk->nused; i++) {
+			const struct count_slot *o = &lk->tab[lk->used[i]];
+			for (s = slot_of(o->id, cap); t[s].gen; s = (s + 1) & (cap - 1))
+				;
+			t[s] = *o;
+			lk->used[i] = s;
+		}
+		free(lk->tab);
+		lk->tab = t;
+		lk->tabcap = cap;
+	}
+	for (s = slot_of(id, lk->tabcap);
+	     lk->tab[s].gen == lk->gen && lk->tab[s].id != id;
+	     s = (s + 1) & (lk->tabcap - 1))
+		;
+	if (lk->tab[s].gen != lk->gen) {
+		if (tma_grow(&lk->used, &lk->usedcap, lk->nused + 1, sizeof(size_t)))
+			return -1;
+		lk->tab[s].gen = lk->gen;
+		lk->tab[s].id = id;
+		lk->tab[s].count = 0;
+		lk->used[lk->nused++] = s;
+	}
+	lk->tab[s].count++;
+	return 0;
+}
+
+/* Quote s as an FTS5 string: "..." with every " doubled. */
+static int fts_string(char *out, size_t cap, const char *s, size_t n)
+{
+	size_t k = 0, i;
+
+	if (cap < 3)
+		return -1;
+	out[k++] = '"';
+	for (i = 0; i < n; i++) {
+		if (k + 3 >= cap)
+			return -1;
+		if (s[i] == '"')
+			out[k++] = '"';
+		out[k++] = s[i];
+	}
+	out[k++] = '"';
+	out[k] = '\0';
+	return (int)k;
+}
+
+/*
+ * How many sentences hold word w[0..len), from the index's vocabulary;
+ * remembered, since counting a common word reads its whole list.
+ */
 static int64_t word_df(tma_lookup *lk, const char *w, size_t len)
 {
 	uint32_t id;
@@ -425,26 +513,6 @@ static int seen_before(const tma_lookup *lk, const tma_hit *h)
 	return 0;
 }
 
-/* Quote s as an FTS5 string: "..." with every " doubled. */
-static int fts_string(char *out, size_t cap, const char *s, size_t n)
-{
-	size_t k = 0, i;
-
-	if (cap < 3)
-		return -1;
-	out[k++] = '"';
-	for (i = 0; i < n; i++) {
-		if (k + 3 >= cap)
-			return -1;
-		if (s[i] == '"')
-			out[k++] = '"';
-		out[k++] = s[i];
-	}
-	out[k++] = '"';
-	out[k] = '\0';
-	return (int)k;
-}
-
 typedef struct rare {
 	const char *word;
 	size_t len;
@@ -487,11 +555,11 @@ static int fuzzy_candidates(tma_lookup *lk, const char *folded, int n, int need,
 			    hit_count **out, size_t *nout, tma_error *err)
 {
 	rare r[MAX_WORDS];
-	hit_count *h = NULL;
-	size_t nh = 0, hcap = 0, budget = 0, i, k2;
-	int k, nr = 0, take, minimum, rc = SQLITE_DONE;
+	size_t budget = 0, i, k2, hist[MAX_WORDS + 2], above, cut;
+	int k, nr = 0, take, minimum, rc = SQLITE_DONE, best_effort = 0, threshold;
 	const char *p = folded;
 	char q[2 * 512 + 8];
+	hit_count *h;
 
 	*out = NULL;
 	*nout = 0;
@@ -514,69 +582,81 @@ static int fuzzy_candidates(tma_lookup *lk, const char *folded, int n, int need,
 	if (need < 1)
 		need = 1;
 	take = nr - need + 1;
-	for (k = take; k < nr && budget + (size_t)r[k].docs <= POSTINGS_BUDGET; k++)
+	/*
+	 * The words that must be read are the take rarest; when even those
+	 * hold more than MANDATORY_BUDGET sentences (a query of common words
+	 * only), the search reads what the budget allows, newest first, and
+	 * is a best effort.
+	 */
+	for (k = 0; k < take; k++) {
+		if (k > 0 && budget + (size_t)r[k].docs > MANDATORY_BUDGET) {
+			take = k;
+			best_effort = 1;
+			break;
+		}
 		budget += (size_t)r[k].docs;
-	minimum = 1 + (k - take);
-	take = k;
+	}
+	if (best_effort) {
+		minimum = 1;
+	} else {
+		for (k = take, budget = 0;
+		     k < nr && budget + (size_t)r[k].docs <= POSTINGS_BUDGET; k++)
+			budget += (size_t)r[k].docs;
+		minimum = 1 + (k - take);
+		take = k;
+	}
+	lk->gen++;
+	lk->nused = 0;
 	/*
 	 * A word the vocabulary does not know may still be there: ICU and the
 	 * index split words differently ("don't"), so it is asked for too.
 	 */
-	for (k = 0; k < take; k++) {
+	for (k = 0; k < take && rc == SQLITE_DONE; k++) {
 		if (fts_string(q, sizeof(q), r[k].word, r[k].len) < 0)
 			continue;
 		sqlite3_bind_text(lk->postings, 1, q, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(lk->postings, 2, MANDATORY_BUDGET);
 		while ((rc = sqlite3_step(lk->postings)) == SQLITE_ROW) {
-			int64_t id = sqlite3_column_int64(lk->postings, 0);
-			size_t slot;
-			/* Count in an open-addressing table, kept at most half full. */
-			if ((nh + 1) * 2 > hcap) {
-				hit_count *old = h;
-				size_t ocap = hcap, o;
-				hcap = hcap ? hcap * 2 : 4096;
-				h = calloc(hcap, sizeof(hit_count));
-				if (!h) {
-					h = old;
-					hcap = ocap;
-					rc = SQLITE_NOMEM;
-					break;
-				}
-				for (o = 0; o < ocap; o++)
-					if (old[o].count) {
-						for (slot = (size_t)(old[o].id * 0x9E3779B97F4A7C15ULL >> 20) &
-							    (hcap - 1);
-						     h[slot].count; slot = (slot + 1) & (hcap - 1))
-							;
-						h[slot] = old[o];
-					}
-				free(old);
+			if (count_id(lk, sqlite3_column_int64(lk->postings, 0))) {
+				rc = SQLITE_NOMEM;
+				break;
 			}
-			for (slot = (size_t)(id * 0x9E3779B97F4A7C15ULL >> 20) & (hcap - 1);
-			     h[slot].count && h[slot].id != id; slot = (slot + 1) & (hcap - 1))
-				;
-			if (!h[slot].count) {
-				h[slot].id = id;
-				nh++;
-			}
-			h[slot].count++;
 		}
 		sqlite3_reset(lk->postings);
-		if (rc != SQLITE_DONE)
-			break;
 	}
-	if (rc != SQLITE_DONE) {
-		free(h);
+	if (rc != SQLITE_DONE)
 		return rc == SQLITE_NOMEM ? tma_fail(err, TMA_ENOMEM, "out of memory")
 					  : search_failed(lk, err, rc);
+	/*
+	 * The CANDIDATES that share the most words, the newest among equals:
+	 * a histogram of the counts finds the count at which to cut.
+	 */
+	memset(hist, 0, sizeof(hist));
+	for (i = 0; i < lk->nused; i++) {
+		int c = lk->tab[lk->used[i]].count;
+		if (c >= minimum)
+			hist[c > MAX_WORDS ? MAX_WORDS : c]++;
 	}
-	/* Keep the ids at the minimum, packed at the front. */
-	for (i = 0, k2 = 0; i < hcap; i++)
-		if (h[i].count >= minimum)
-			h[k2++] = h[i];
+	for (threshold = MAX_WORDS, above = 0; threshold > minimum; threshold--) {
+		if (above + hist[threshold] >= CANDIDATES)
+			break;
+		above += hist[threshold];
+	}
+	h = malloc(sizeof(hit_count) * (above + hist[threshold] + 1));
+	if (!h)
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
+	for (i = 0, k2 = 0; i < lk->nused; i++) {
+		const struct count_slot *sl = &lk->tab[lk->used[i]];
+		if ((int)sl->count >= threshold) {
+			h[k2].id = sl->id;
+			h[k2++].count = (int)sl->count;
+		}
+	}
 	if (k2)
 		qsort(h, k2, sizeof(hit_count), cmp_count);
+	cut = k2 < CANDIDATES ? k2 : CANDIDATES;
 	*out = h;
-	*nout = k2 < CANDIDATES ? k2 : CANDIDATES;
+	*nout = cut;
 	return TMA_OK;
 }
 
@@ -778,6 +858,12 @@ int tma_lookup_run(tma_lookup *lk, const tma_lookup_opts *opts, const char *quer
 		sqlite3_bind_int(lk->phrase, 3, o.concordance ? o.limit * 8 + 32
 							      : PHRASE_FIRST);
 		rc = score_rows(lk, &sc, lk->phrase, err);
+	}
+	if (!rc && !o.concordance) {
+		/* Exact: one probe of the text key index. */
+		sqlite3_bind_int64(lk->exact, 1, (sqlite3_int64)tma_text_key(query));
+		sqlite3_bind_text(lk->exact, 2, from, -1, SQLITE_TRANSIENT);
+		rc = score_rows(lk, &sc, lk->exact, err);
 	}
 	if (!rc && !o.concordance) {
 		/* Fuzzy: the sentences sharing enough of the query's words. */

@@ -29,6 +29,7 @@ struct tma_tm {
 	char *path;
 	int readonly;
 	int last_rc;      /* SQLite's code of the last query_int */
+	int in_group;     /* tma_tm_begin opened a transaction */
 };
 
 /* The code and message for an SQLite failure on tm; returns the code. */
@@ -185,6 +186,38 @@ static int migrate(tma_tm *tm, int from, int to, tma_error *err)
 	return TMA_OK;
 }
 
+uint64_t tma_text_key(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	int space = 0, any = 0;
+
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			space = any;
+			continue;
+		}
+		if (space) {
+			h = (h ^ ' ') * 1099511628211ULL;
+			space = 0;
+		}
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+		any = 1;
+	}
+	return h;
+}
+
+/* tmalign_key(text): tma_text_key for SQL (migration 4 fills the column). */
+static void sql_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *text = sqlite3_value_text(argv[0]);
+
+	(void)argc;
+	if (!text)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_int64(ctx, (sqlite3_int64)tma_text_key((const char *)text));
+}
+
 /* Make the directory that will hold path, when it has one. */
 static int make_parent(const char *path, tma_error *err)
 {
@@ -239,6 +272,8 @@ int tma_tm_open(tma_tm **out, const char *path, unsigned flags, tma_error *err)
 	}
 	sqlite3_busy_timeout(tm->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(tm->db, 1);
+	sqlite3_create_function(tm->db, "tmalign_key", 1,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_key, NULL, NULL);
 	/* Read before writing anything: what is this file? */
 	version = (int)query_int(tm, "PRAGMA user_version", &rc, err);
 	if (rc && tm->readonly && ((tm->last_rc & 0xFF) == SQLITE_READONLY ||
@@ -302,6 +337,7 @@ void tma_tm_close(tma_tm *tm)
 {
 	if (!tm)
 		return;
+	tma_tm_rollback(tm);
 	sqlite3_close(tm->db);
 	free(tm->path);
 	free(tm);
@@ -357,6 +393,27 @@ static int64_t unit_hash(const tma_unit *u, const tma_alignment *al,
 		h = side_hash(h, al->lang[l], sent, n);
 	}
 	return (int64_t)h;
+}
+
+/*
+ * One document's change: a transaction of its own, or a savepoint inside the
+ * caller's (tma_tm_begin), so that a failed document leaves the others.
+ */
+static int tx_begin(tma_tm *tm, tma_error *err)
+{
+	return tm->in_group ? exec(tm, "SAVEPOINT doc", "cannot write", err)
+			    : exec(tm, "BEGIN IMMEDIATE", "cannot lock", err);
+}
+
+static int tx_commit(tma_tm *tm, tma_error *err)
+{
+	return exec(tm, tm->in_group ? "RELEASE doc" : "COMMIT", "cannot commit", err);
+}
+
+static void tx_rollback(tma_tm *tm)
+{
+	sqlite3_exec(tm->db, tm->in_group ? "ROLLBACK TO doc; RELEASE doc" : "ROLLBACK",
+		     NULL, NULL, NULL);
 }
 
 /* The name of a document holding the same versions as src, or "" . */
@@ -431,8 +488,8 @@ static int inserter_prepare(tma_tm *tm, inserter *ins, tma_error *err)
 		"INSERT INTO unit (doc, ord, score, bead, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
 		-1, &ins->unit, NULL)) ||
 	    (rc = sqlite3_prepare_v2(tm->db,
-		"INSERT INTO sentence (unit, doc, lang, para, pos, start, end, text) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &ins->sentence, NULL)) ||
+		"INSERT INTO sentence (unit, doc, lang, para, pos, start, end, text, key) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1, &ins->sentence, NULL)) ||
 	    (rc = sqlite3_prepare_v2(tm->db,
 		"DELETE FROM document WHERE name = ?1", -1, &ins->del, NULL)))
 		return db_fail(tm, err, rc, "cannot prepare");
@@ -481,6 +538,8 @@ static int store_units(tma_tm *tm, inserter *ins, sqlite3_int64 doc,
 				sqlite3_bind_int64(ins->sentence, 7, (sqlite3_int64)s->end);
 				sqlite3_bind_text(ins->sentence, 8, s->text, (int)s->len,
 						  SQLITE_STATIC);
+				sqlite3_bind_int64(ins->sentence, 9,
+						   (sqlite3_int64)tma_text_key(s->text));
 				if ((rc = step(tm, ins->sentence, err)))
 					return rc;
 			}
@@ -502,12 +561,12 @@ int tma_tm_store(tma_tm *tm, const char *name, tma_doc *const *docs,
 		return tma_fail(err, TMA_EUSAGE, "a document needs a name");
 	if ((rc = inserter_prepare(tm, &ins, err)))
 		goto done;
-	if ((rc = exec(tm, "BEGIN IMMEDIATE", "cannot lock", err)))
+	if ((rc = tx_begin(tm, err)))
 		goto done;
 	if ((rc = same_content(tm, al, src, res->same_as, sizeof(res->same_as), err)))
 		goto rollback;
 	if (res->same_as[0] && strcmp(res->same_as, name) != 0) {
-		rc = exec(tm, "ROLLBACK", "cannot roll back", err);
+		tx_rollback(tm);
 		goto done;
 	}
 	res->same_as[0] = '\0';
@@ -538,15 +597,48 @@ int tma_tm_store(tma_tm *tm, const char *name, tma_doc *const *docs,
 			goto rollback;
 	}
 	if ((rc = store_units(tm, &ins, doc, docs, al, err)) ||
-	    (rc = exec(tm, "COMMIT", "cannot commit", err)))
+	    (rc = tx_commit(tm, err)))
 		goto rollback;
 	res->units = al->n;
 	goto done;
 rollback:
-	sqlite3_exec(tm->db, "ROLLBACK", NULL, NULL, NULL);
+	tx_rollback(tm);
 done:
 	inserter_free(&ins);
 	return rc;
+}
+
+int tma_tm_begin(tma_tm *tm, tma_error *err)
+{
+	int rc;
+
+	if (tm->in_group)
+		return tma_fail(err, TMA_ERROR, "%s: a transaction is already open", tm->path);
+	if ((rc = exec(tm, "BEGIN IMMEDIATE", "cannot lock", err)))
+		return rc;
+	tm->in_group = 1;
+	return TMA_OK;
+}
+
+int tma_tm_commit(tma_tm *tm, tma_error *err)
+{
+	int rc;
+
+	if (!tm->in_group)
+		return TMA_OK;
+	rc = exec(tm, "COMMIT", "cannot commit", err);
+	if (rc)
+		sqlite3_exec(tm->db, "ROLLBACK", NULL, NULL, NULL);
+	tm->in_group = 0;
+	return rc;
+}
+
+void tma_tm_rollback(tma_tm *tm)
+{
+	if (tm && tm->in_group) {
+		sqlite3_exec(tm->db, "ROLLBACK", NULL, NULL, NULL);
+		tm->in_group = 0;
+	}
 }
 
 int tma_tm_remove(tma_tm *tm, const char *name, tma_error *err)
@@ -1213,6 +1305,8 @@ int tma_importer_unit(tma_importer *im, const tma_import_unit *u, tma_error *err
 				sqlite3_bind_null(im->ins.sentence, 6);
 				sqlite3_bind_null(im->ins.sentence, 7);
 				sqlite3_bind_text(im->ins.sentence, 8, text, (int)len, SQLITE_STATIC);
+				sqlite3_bind_int64(im->ins.sentence, 9,
+						   (sqlite3_int64)tma_text_key(text));
 				if ((rc = step(im->tm, im->ins.sentence, err)))
 					return rc;
 			}

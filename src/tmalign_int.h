@@ -253,6 +253,12 @@ int tma_tm_langs(tma_tm *tm, const char *doc, char *out, size_t n, tma_error *er
 /* The name of the memory's file. */
 const char *tma_tm_path(const tma_tm *tm);
 
+/*
+ * The key of a sentence's text for exact lookups: a 64-bit hash of it with
+ * runs of white space made one space and the ends trimmed.
+ */
+uint64_t tma_text_key(const char *s);
+
 /* The memory's SQLite connection (lookup.c prepares its own statements). */
 struct sqlite3 *tma_tm_db(const tma_tm *tm);
 

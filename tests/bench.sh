@@ -80,4 +80,5 @@ for n in $small $units; do
 	rm -f "$tmp/e$n.tmx" "$tmp/e$n.jsonl" "$tmp/i$n.db"* "$tmp/j$n.db"*
 	[ $n = $units ] || rm -f "$tmp/m$n.db"*
 done
+build/bench lookup "$tmp/m$units.db" 500 | row
 echo "memory file of $units units: $(du -m "$tmp/m$units.db" | cut -f1) MiB"

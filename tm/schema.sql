@@ -88,3 +88,11 @@ CREATE TRIGGER sentence_fts_update AFTER UPDATE OF text ON sentence BEGIN
 	INSERT INTO sentence_fts (rowid, text) VALUES (new.id, new.text);
 END;
 INSERT INTO sentence_fts (sentence_fts) VALUES ('rebuild');
+
+-- migration 4
+-- A key of each sentence's text (its words and marks, white space
+-- squeezed), so that an exact lookup is one probe of an index.
+-- tmalign_key() is a function tmalign registers on its connections.
+ALTER TABLE sentence ADD COLUMN key INTEGER;
+UPDATE sentence SET key = tmalign_key(text);
+CREATE INDEX sentence_key ON sentence(key);
