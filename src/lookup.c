@@ -33,7 +33,7 @@
 
 #define MAX_WORDS 256        /* words of a query or sentence that count */
 #define CANDIDATES 200       /* most candidates scored for one fuzzy query */
-#define POSTINGS_BUDGET 40000 /* index entries read beyond the words needed */
+#define POSTINGS_BUDGET 10000 /* index entries read beyond the words needed */
 #define MANDATORY_BUDGET 40000 /* index entries read at most for those */
 #define PHRASE_FIRST 50      /* sentences holding the whole query looked at */
 #define SHORT_QUERY 5        /* words of a query that is looked up as a phrase */
