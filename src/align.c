@@ -55,6 +55,7 @@
 #define MAXB 3               /* most sentences of one language in a bead */
 #define MAX_SLACK 64         /* most extra band width between two anchors */
 #define MAX_REPEAT 256       /* anchors repeated more often give no points */
+#define LOG_TABLE 4096       /* lengths whose log the aligner keeps */
 
 typedef struct bead3 {
 	int8_t c[3];
@@ -65,6 +66,7 @@ struct tma_aligner {
 	bead3 beads3[32];      /* the three-way beads (list_beads3) */
 	int nbeads3;
 	tma_lexicon *lexicon;
+	double log_n[LOG_TABLE];   /* log(k), k >= 1: lengths of beads */
 };
 
 static void list_beads3(bead3 *list, int *n);
@@ -81,6 +83,8 @@ int tma_aligner_new(tma_aligner **out, const tma_align_opts *opts,
 	if (opts)
 		al->opts = *opts;
 	list_beads3(al->beads3, &al->nbeads3);
+	for (rc = 1; rc < LOG_TABLE; rc++)
+		al->log_n[rc] = log(rc);
 	al->lexicon = tma_lexicon_new();
 	if (!al->lexicon) {
 		free(al);
@@ -114,18 +118,33 @@ void tma_aligner_free(tma_aligner *al)
 /* ------------------------------------------------------------------ */
 /* The cost of a pairwise bead                                         */
 
+/*
+ * The anchors of every span of len sentences (2 or 3), made once per
+ * document: span i holds ids[off[i] .. off[i + 1]).
+ */
+typedef struct span_set {
+	uint32_t *ids;
+	size_t *off;
+	uint64_t *sig;         /* per span: see class_sig */
+} span_set;
+
 typedef struct pair {
 	const tma_feats *a, *b;
 	tma_links *links;
 	double ratio;          /* characters of B per character of A */
 	double mean_a, mean_b; /* mean sentence length of A and of B */
+	double log_mean_a, log_mean_b, log_ratio;   /* their logs, kept */
 	double s2;             /* variance of the length difference per char */
 	int use_paras;         /* both docs have paragraphs to compare */
 	double sim_mid;        /* anchor similarity that is no evidence */
 	double lex_gain;       /* cost per unit of anchor similarity */
 	double unlinked_w;     /* how much unlinked names and numbers count */
 	int32_t *cum_a, *cum_b;/* prefix sums of sentence lengths */
-	uint32_t *span_a, *span_b; /* scratch: anchors of a span of A, of B */
+	span_set spans_a[MAXB - 1], spans_b[MAXB - 1]; /* spans of 2 and 3 */
+	uint64_t *sig_a, *sig_b;   /* per sentence: see class_sig */
+	double *conf_a, *conf_b;   /* prefix sums of anchor_cost's confidence */
+	double prior[MAXB + 1][MAXB + 1];   /* see prior() */
+	const double *log_n;       /* the aligner's table of logs */
 	/* Costs of beads already computed (the three-way search asks for the
 	 * same pairwise bead many times): open addressing, key 0 free. */
 	uint64_t *memo_key;
@@ -194,6 +213,21 @@ static int span_anchors(uint32_t *out, uint32_t *const *lists,
 }
 
 
+/*
+ * A signature of a list of classes, one bit per class id modulo 64: lists
+ * whose signatures share no bit share no class, and most sentence pairs a
+ * search tries share none.
+ */
+static uint64_t class_sig(const uint32_t *x, int32_t nx)
+{
+	uint64_t sig = 0;
+	int32_t i;
+
+	for (i = 0; i < nx; i++)
+		sig |= (uint64_t)1 << (x[i] & 63);
+	return sig;
+}
+
 /* The weight of the classes of sorted x[0..nx) that sorted y[0..ny) holds. */
 static double shared_weight(const float *weight, const uint32_t *x, int32_t nx,
 			    const uint32_t *y, int32_t ny)
@@ -201,6 +235,8 @@ static double shared_weight(const float *weight, const uint32_t *x, int32_t nx,
 	double both = 0;
 	int32_t i = 0, j = 0;
 
+	/* A merge without branches on the order of the ids: they are not
+	 * predictable, and this is the aligner's innermost loop. */
 	while (i < nx && j < ny) {
 		if (x[i] == y[j]) {
 			both += weight[x[i]];
@@ -226,42 +262,86 @@ static double shared_weight(const float *weight, const uint32_t *x, int32_t nx,
 static double anchor_cost(const pair *p, size_t i, int a, size_t j, int b)
 {
 	const tma_links *l = p->links;
-	uint32_t *ua = p->span_a, *ub = p->span_b;
+	const uint32_t *ua, *ub;
 	int32_t nua, nub;
-	double sum = 0;
+	uint64_t sa, sb;
+	double sum = 0, shared11 = -1;
 	int k;
 
-	nua = a == 1 ? l->na[i] : span_anchors(ua, l->a, l->na, i, a);
-	if (a == 1)
+	if (a == 1) {
 		ua = l->a[i];
-	nub = b == 1 ? l->nb[j] : span_anchors(ub, l->b, l->nb, j, b);
-	if (b == 1)
+		nua = l->na[i];
+		sa = p->sig_a[i];
+	} else {
+		const span_set *ss = &p->spans_a[a - 2];
+		ua = ss->ids + ss->off[i];
+		nua = (int32_t)(ss->off[i + 1] - ss->off[i]);
+		sa = ss->sig[i];
+	}
+	if (b == 1) {
 		ub = l->b[j];
+		nub = l->nb[j];
+		sb = p->sig_b[j];
+	} else {
+		const span_set *ss = &p->spans_b[b - 2];
+		ub = ss->ids + ss->off[j];
+		nub = (int32_t)(ss->off[j + 1] - ss->off[j]);
+		sb = ss->sig[j];
+	}
 	for (k = 0; k < a; k++) {
 		size_t s = i + (size_t)k;
-		double t = l->wa[s] + p->unlinked_w * l->ua[s];
-		if (t > 0)
-			sum += (t < ANCHOR_FULL ? t / ANCHOR_FULL : 1.0) *
-			       (p->sim_mid - shared_weight(l->weight, l->a[s], l->na[s],
-							   ub, nub) / t);
+		double t = l->wa[s] + p->unlinked_w * l->ua[s], w = 0;
+		if (t <= 0)
+			continue;
+		if (p->sig_a[s] & sb)
+			w = shared_weight(l->weight, l->a[s], l->na[s], ub, nub);
+		if (a == 1 && b == 1)
+			shared11 = w;   /* the same both ways */
+		sum += (t < ANCHOR_FULL ? t / ANCHOR_FULL : 1.0) * (p->sim_mid - w / t);
 	}
 	for (k = 0; k < b; k++) {
 		size_t s = j + (size_t)k;
-		double t = l->wb[s] + p->unlinked_w * l->ub[s];
-		if (t > 0)
-			sum += (t < ANCHOR_FULL ? t / ANCHOR_FULL : 1.0) *
-			       (p->sim_mid - shared_weight(l->weight, l->b[s], l->nb[s],
-							   ua, nua) / t);
+		double t = l->wb[s] + p->unlinked_w * l->ub[s], w = 0;
+		if (t <= 0)
+			continue;
+		if (shared11 >= 0)
+			w = shared11;
+		else if (p->sig_b[s] & sa)
+			w = shared_weight(l->weight, l->b[s], l->nb[s], ua, nua);
+		sum += (t < ANCHOR_FULL ? t / ANCHOR_FULL : 1.0) * (p->sim_mid - w / t);
 	}
 	return p->lex_gain * sum / 2;
 }
 
-/* log of the density at t of a sum of n sentence lengths, each exponential with mean mu. */
-static double log_gamma_density(double t, int n, double mu)
+/*
+ * The least anchor_cost can be for the bead: every sentence fully covered
+ * (coverage is at most 1; a little is given for rounding). A search skips
+ * the anchors of a bead its other costs already rule out.
+ */
+static double anchor_floor(const pair *p, size_t i, int a, size_t j, int b)
 {
+	double conf = p->conf_a[i + (size_t)a] - p->conf_a[i] +
+		      p->conf_b[j + (size_t)b] - p->conf_b[j];
+
+	return p->lex_gain * conf * (p->sim_mid - 1.0 - 1e-6) / 2;
+}
+
+/*
+ * log of the density at t of a sum of n (at most MAXB) sentence lengths,
+ * each exponential with mean mu (log_mu its log).
+ */
+static double log_gamma_density(const pair *p, int32_t t, int n, double mu,
+				double log_mu)
+{
+	/* lgamma(n) for n = 1, 2, 3 */
+	static const double lgamma_n[MAXB + 1] = { 0, 0, 0, 0.6931471805599453 };
+	double lt = 0;
+
 	if (t < 1)
 		t = 1;
-	return (n - 1) * log(t) - t / mu - lgamma(n) - n * log(mu);
+	if (n > 1)
+		lt = (n - 1) * (t < LOG_TABLE ? p->log_n[t] : log(t));
+	return lt - t / mu - lgamma_n[n] - n * log_mu;
 }
 
 /*
@@ -276,19 +356,21 @@ static double log_gamma_density(double t, int n, double mu)
  */
 static double length_cost(const pair *p, size_t i, int a, size_t j, int b)
 {
+	int32_t lx = p->cum_a[i + (size_t)a] - p->cum_a[i];
+	int32_t ly = p->cum_b[j + (size_t)b] - p->cum_b[j];
 	double x, y, v, d2, nll;
 
-	x = (double)(p->cum_a[i + (size_t)a] - p->cum_a[i]);
-	y = (double)(p->cum_b[j + (size_t)b] - p->cum_b[j]);
-	if (x < 1)
-		x = 1;
-	if (y < 1)
-		y = 1;
+	if (lx < 1)
+		lx = 1;
+	if (ly < 1)
+		ly = 1;
+	x = lx;
+	y = ly;
 	v = p->s2 * (x + y / p->ratio) / 2.0;
 	d2 = (y / p->ratio - x) * (y / p->ratio - x) / (2 * v);
-	nll = d2 + 0.5 * log(2 * M_PI * v) + 0.5 * log(p->ratio);
-	return nll + 0.5 * (log_gamma_density(y, b, p->mean_b) +
-			    log_gamma_density(x, a, p->mean_a));
+	nll = d2 + 0.5 * log(2 * M_PI * v) + 0.5 * p->log_ratio;
+	return nll + 0.5 * (log_gamma_density(p, ly, b, p->mean_b, p->log_mean_b) +
+			    log_gamma_density(p, lx, a, p->mean_a, p->log_mean_a));
 }
 
 /*
@@ -299,7 +381,7 @@ static double length_cost(const pair *p, size_t i, int a, size_t j, int b)
  */
 static double bead_cost(const pair *p, size_t i, int a, size_t j, int b)
 {
-	double c = prior(a, b);
+	double c = p->prior[a][b];
 
 	if (a > 0 && b > 0)
 		c += length_cost(p, i, a, j, b) + anchor_cost(p, i, a, j, b);
@@ -308,6 +390,27 @@ static double bead_cost(const pair *p, size_t i, int a, size_t j, int b)
 			     (b > 1 && inner_para(p->b, j, b))))
 		c += INNER_PARA;
 	return c;
+}
+
+/*
+ * bead_cost, or HUGE_VAL when before + the bead's cost cannot be below
+ * best (then its anchors, the costly part, are not looked at).
+ */
+static double bead_cost_below(const pair *p, size_t i, int a, size_t j, int b,
+			      double before, double best)
+{
+	double c = p->prior[a][b], para = 0, len;
+
+	if (p->use_paras && ((a > 1 && inner_para(p->a, i, a)) ||
+			     (b > 1 && inner_para(p->b, j, b))))
+		para = INNER_PARA;
+	if (a > 0 && b > 0) {
+		len = length_cost(p, i, a, j, b);
+		if (before + c + len + para + anchor_floor(p, i, a, j, b) > best + 1e-9)
+			return HUGE_VAL;
+		c += len + anchor_cost(p, i, a, j, b);
+	}
+	return c + para;
 }
 
 /* Does position i (before sentence i) lie on a paragraph boundary? */
@@ -567,7 +670,7 @@ static int dp2_band(path *out, const pair *p, const size_t *center,
 				c = cost[off[pi] + (pj - lo[pi])];
 				if (c == HUGE_VAL)
 					continue;
-				c += bead_cost(p, pi, a, pj, b);
+				c += bead_cost_below(p, pi, a, pj, b, c, best);
 				if (c < best) {
 					best = c;
 					arg = k;
@@ -683,40 +786,85 @@ static int dp2(path *out, const pair *p, const path *guide)
 /* ------------------------------------------------------------------ */
 /* The document's length model                                         */
 
-/* Scratch room for the anchors of the longest span of MAXB sentences of f. */
-static int span_scratch(uint32_t **out, const tma_feats *f)
+/* The span sets of one side: lists[i] of counts[i] for n sentences. */
+static int make_spans(span_set *sets, uint32_t *const *lists, const int32_t *counts,
+		      size_t n)
 {
-	size_t i, most = 0, run = 0;
+	int len;
 
-	for (i = 0; i < f->n; i++) {
-		run += (size_t)f->ntok[i];
-		if (i >= MAXB)
-			run -= (size_t)f->ntok[i - MAXB];
-		if (run > most)
-			most = run;
+	for (len = 2; len <= MAXB; len++) {
+		span_set *ss = &sets[len - 2];
+		size_t i, total = 0, cap;
+		ss->off = malloc(sizeof(size_t) * (n + 2));
+		if (!ss->off)
+			return TMA_ENOMEM;
+		for (i = 0; i + (size_t)len <= n; i++) {
+			int k;
+			for (k = 0; k < len; k++)
+				total += (size_t)counts[i + (size_t)k];
+		}
+		cap = total + 1;
+		ss->ids = malloc(sizeof(uint32_t) * cap);
+		if (!ss->ids)
+			return TMA_ENOMEM;
+		ss->sig = malloc(sizeof(uint64_t) * (n + 1));
+		if (!ss->sig)
+			return TMA_ENOMEM;
+		ss->off[0] = 0;
+		for (i = 0; i <= n; i++) {
+			size_t at = ss->off[i];
+			if (i + (size_t)len <= n)
+				at += (size_t)span_anchors(ss->ids + at, lists, counts, i, len);
+			ss->off[i + 1] = at;
+			ss->sig[i] = class_sig(ss->ids + ss->off[i], (int32_t)(at - ss->off[i]));
+		}
 	}
-	*out = malloc(sizeof(uint32_t) * (most + 1));
-	return *out ? TMA_OK : TMA_ENOMEM;
+	return TMA_OK;
 }
 
-static int pair_init(pair *p, const tma_feats *a, const tma_feats *b,
-		     tma_error *err)
+static void free_spans(span_set *sets)
+{
+	int k;
+
+	for (k = 0; k < MAXB - 1; k++) {
+		free(sets[k].ids);
+		free(sets[k].off);
+		free(sets[k].sig);
+	}
+}
+
+/* Prefix sums of the confidence anchor_cost gives each sentence. */
+static void prefix_conf(double *out, const float *w, const float *unlinked, size_t n)
+{
+	size_t i;
+
+	out[0] = 0;
+	for (i = 0; i < n; i++) {
+		double t = w[i] + UNLINKED_W * unlinked[i];
+		out[i + 1] = out[i] + (t <= 0 ? 0 : t < ANCHOR_FULL ? t / ANCHOR_FULL : 1.0);
+	}
+}
+
+static int pair_init(pair *p, const tma_aligner *al, const tma_feats *a,
+		     const tma_feats *b, tma_error *err)
 {
 	double sa = 0, sb = 0;
 	size_t i;
 	int pa = 0, pb = 0;
-	int rc;
+	int rc, x, y;
 
 	memset(p, 0, sizeof(*p));
 	p->a = a;
 	p->b = b;
+	p->log_n = al->log_n;
+	for (x = 0; x <= MAXB; x++)
+		for (y = 0; y <= MAXB; y++)
+			p->prior[x][y] = prior(x, y);
 	p->cum_a = malloc(sizeof(int32_t) * (a->n + 1));
 	p->cum_b = malloc(sizeof(int32_t) * (b->n + 1));
 	if (!p->cum_a || !p->cum_b)
 		return tma_fail(err, TMA_ENOMEM, "out of memory");
 	p->cum_a[0] = p->cum_b[0] = 0;
-	if ((rc = span_scratch(&p->span_a, a)) || (rc = span_scratch(&p->span_b, b)))
-		return tma_fail(err, rc, "out of memory");
 	for (i = 0; i < a->n; i++) {
 		p->cum_a[i + 1] = p->cum_a[i] + a->len[i];
 		pa += a->para_end[i];
@@ -730,6 +878,9 @@ static int pair_init(pair *p, const tma_feats *a, const tma_feats *b,
 	p->ratio = sa > 0 && sb > 0 ? sb / sa : 1.0;
 	p->mean_a = a->n && sa > 0 ? sa / (double)a->n : 100.0;
 	p->mean_b = b->n && sb > 0 ? sb / (double)b->n : 100.0;
+	p->log_mean_a = log(p->mean_a);
+	p->log_mean_b = log(p->mean_b);
+	p->log_ratio = log(p->ratio);
 	p->s2 = 6.8;
 	p->sim_mid = SIM_MID;
 	p->lex_gain = LEX_GAIN;
@@ -737,6 +888,23 @@ static int pair_init(pair *p, const tma_feats *a, const tma_feats *b,
 	p->use_paras = pa > 1 && pb > 1;
 	if ((rc = tma_links_build(&p->links, a, b, NULL, err)))
 		return rc;
+	if (make_spans(p->spans_a, p->links->a, p->links->na, a->n) ||
+	    make_spans(p->spans_b, p->links->b, p->links->nb, b->n))
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
+	p->sig_a = malloc(sizeof(uint64_t) * (a->n + 1));
+	p->sig_b = malloc(sizeof(uint64_t) * (b->n + 1));
+	if (!p->sig_a || !p->sig_b)
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
+	for (i = 0; i < a->n; i++)
+		p->sig_a[i] = class_sig(p->links->a[i], p->links->na[i]);
+	for (i = 0; i < b->n; i++)
+		p->sig_b[i] = class_sig(p->links->b[i], p->links->nb[i]);
+	p->conf_a = malloc(sizeof(double) * (a->n + 1));
+	p->conf_b = malloc(sizeof(double) * (b->n + 1));
+	if (!p->conf_a || !p->conf_b)
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
+	prefix_conf(p->conf_a, p->links->wa, p->links->ua, a->n);
+	prefix_conf(p->conf_b, p->links->wb, p->links->ub, b->n);
 	return TMA_OK;
 }
 
@@ -744,8 +912,12 @@ static void pair_free(pair *p)
 {
 	free(p->memo_key);
 	free(p->memo_cost);
-	free(p->span_a);
-	free(p->span_b);
+	free_spans(p->spans_a);
+	free_spans(p->spans_b);
+	free(p->sig_a);
+	free(p->sig_b);
+	free(p->conf_a);
+	free(p->conf_b);
 	free(p->cum_a);
 	free(p->cum_b);
 	tma_links_free(p->links);
@@ -774,6 +946,7 @@ static void refit(pair *p, const path *pa, int ca, int cb)
 	if (n < 5 || sx <= 0 || sy <= 0)
 		return;
 	p->ratio = sy / sx;
+	p->log_ratio = log(p->ratio);
 	for (k = 0, i = 0, j = 0; k < pa->n; k++) {
 		int a = pa->bead[k][ca], b = pa->bead[k][cb];
 		if (a == 1 && b == 1 && pa->cost[k] < 3.0) {
@@ -830,22 +1003,34 @@ static void list_beads3(bead3 *list, int *n)
 }
 
 /* Window of j for every i from a pairwise path, widened by w. */
-static int windows(size_t **plo, size_t **phi, const path *pa, size_t n,
-		   size_t m, size_t w)
+/* Ranges lo[r]..hi[r] for rows 0..rows-1, all empty (lo > hi) to begin. */
+static int ranges_new(size_t **plo, size_t **phi, size_t rows)
 {
-	size_t *lo = malloc(sizeof(size_t) * (n + 1));
-	size_t *hi = malloc(sizeof(size_t) * (n + 1));
-	size_t i = 0, j = 0, k;
+	size_t *lo = malloc(sizeof(size_t) * rows), *hi = malloc(sizeof(size_t) * rows);
+	size_t r;
 
 	if (!lo || !hi) {
 		free(lo);
 		free(hi);
 		return TMA_ENOMEM;
 	}
-	for (k = 0; k <= n; k++) {
-		lo[k] = SIZE_MAX;
-		hi[k] = 0;
+	for (r = 0; r < rows; r++) {
+		lo[r] = SIZE_MAX;
+		hi[r] = 0;
 	}
+	*plo = lo;
+	*phi = hi;
+	return TMA_OK;
+}
+
+static int windows(size_t **plo, size_t **phi, const path *pa, size_t n,
+		   size_t m, size_t w)
+{
+	size_t *lo, *hi;
+	size_t i = 0, j = 0, k;
+
+	if (ranges_new(&lo, &hi, n + 1))
+		return TMA_ENOMEM;
 	lo[0] = hi[0] = 0;
 	for (k = 0; k < pa->n; k++) {
 		/* Every row the bead spans gets the bead's range of j. */
@@ -956,12 +1141,131 @@ static double sub_cost(pair *p, size_t i, int a, size_t j, int b, int third)
 	return diag < direct ? diag : direct;
 }
 
+/*
+ * Pairwise costs for the three-way search, computed once each: for rows r
+ * and columns c in [lo[r], hi[r]], the 16 bead shapes a-b (a, b < 4) and the
+ * two diagonals 2-2 and 3-3 as 1-1 beads (see sub_cost). NAN: not yet.
+ */
+typedef struct cost_band {
+	size_t rows;
+	size_t *lo, *hi, *off;
+	float *val;                /* BAND_CELL a cell */
+} cost_band;
+
+#define BAND_CELL 18
+
+static void band_free(cost_band *b)
+{
+	free(b->lo);
+	free(b->hi);
+	free(b->off);
+	free(b->val);
+	memset(b, 0, sizeof(*b));
+}
+
+/* A band with rows 0..rows-1 and the given column ranges (taken over). */
+static int band_init(cost_band *b, size_t rows, size_t *lo, size_t *hi)
+{
+	size_t r, k, total;
+
+	b->rows = rows;
+	b->lo = lo;
+	b->hi = hi;
+	b->off = malloc(sizeof(size_t) * (rows + 1));
+	if (!b->off)
+		return TMA_ENOMEM;
+	b->off[0] = 0;
+	for (r = 0; r < rows; r++)
+		b->off[r + 1] = b->off[r] + (hi[r] >= lo[r] ? hi[r] - lo[r] + 1 : 0);
+	total = b->off[rows] * BAND_CELL;
+	b->val = malloc(sizeof(float) * (total + 1));
+	if (!b->val)
+		return TMA_ENOMEM;
+	for (k = 0; k < total; k++)
+		b->val[k] = NAN;
+	return TMA_OK;
+}
+
+/* A band with copies of rows lo/hi (the caller keeps its own). */
+static int band_copy(cost_band *b, const size_t *lo, const size_t *hi, size_t rows)
+{
+	size_t *l2 = malloc(sizeof(size_t) * rows), *h2 = malloc(sizeof(size_t) * rows);
+
+	if (!l2 || !h2) {
+		free(l2);
+		free(h2);
+		return TMA_ENOMEM;
+	}
+	memcpy(l2, lo, sizeof(size_t) * rows);
+	memcpy(h2, hi, sizeof(size_t) * rows);
+	return band_init(b, rows, l2, h2);
+}
+
+/* sub_cost through the band (computed afresh off the band). */
+static double band_cost(cost_band *bd, pair *p, size_t i, int a, size_t j, int b,
+			int third)
+{
+	float *cell, *v;
+	double direct, diag;
+	int k;
+
+	if (a == 0 && b == 0)
+		return 0;
+	if (i >= bd->rows || j < bd->lo[i] || j > bd->hi[i])
+		return sub_cost(p, i, a, j, b, third);
+	cell = bd->val + (bd->off[i] + (j - bd->lo[i])) * BAND_CELL;
+	v = &cell[a * 4 + b];
+	if (isnan(*v))
+		*v = (float)bead_cost(p, i, a, j, b);
+	direct = *v;
+	if (a != b || a < 2 || third == a)
+		return direct;
+	v = &cell[16 + a - 2];
+	if (isnan(*v)) {
+		diag = 0;
+		for (k = 0; k < a; k++)
+			diag += bead_cost(p, i + (size_t)k, 1, j + (size_t)k, 1);
+		*v = (float)diag;
+	}
+	return *v < direct ? *v : direct;
+}
+
+/*
+ * The (j, k) pairs the three-way search can meet: for each j, the k of
+ * every row whose windows hold j. lo and hi are allocated for the caller.
+ */
+static int jk_ranges(size_t **plo, size_t **phi, const size_t *jlo, const size_t *jhi,
+		     const size_t *klo, const size_t *khi, size_t n, size_t m)
+{
+	size_t *lo, *hi;
+	size_t i, j;
+
+	if (ranges_new(&lo, &hi, m + 1))
+		return TMA_ENOMEM;
+	for (i = 0; i <= n; i++)
+		for (j = jlo[i]; j <= jhi[i] && j <= m; j++) {
+			if (klo[i] < lo[j])
+				lo[j] = klo[i];
+			if (khi[i] > hi[j])
+				hi[j] = khi[i];
+		}
+	for (j = 0; j <= m; j++)
+		if (lo[j] == SIZE_MAX) {
+			lo[j] = 1;
+			hi[j] = 0;   /* empty */
+		}
+	*plo = lo;
+	*phi = hi;
+	return TMA_OK;
+}
+
 /* Three-way search inside the windows of the pairwise paths p01 and p02. */
 static int dp3(path *out, const tma_aligner *al, pair *const pp[3],
 	       const path *p01, const path *p02, size_t w)
 {
 	const bead3 *beads3 = al->beads3;
 	const int nbeads3 = al->nbeads3;
+	cost_band bands[3];
 	size_t n = pp[0]->a->n, m = pp[0]->b->n, l = pp[1]->b->n, i;
 	size_t *jlo = NULL, *jhi = NULL, *klo = NULL, *khi = NULL, *off = NULL;
 	double *cost = NULL;
@@ -969,17 +1273,24 @@ static int dp3(path *out, const tma_aligner *al, pair *const pp[3],
 	int rc = TMA_ENOMEM;
 
 	memset(out, 0, sizeof(*out));
+	memset(bands, 0, sizeof(bands));
 	if (windows(&jlo, &jhi, p01, n, m, w) || windows(&klo, &khi, p02, n, l, w))
 		goto done;
 	off = malloc(sizeof(size_t) * (n + 2));
 	if (!off)
 		goto done;
 	off[0] = 0;
-	for (i = 0; i <= n; i++) {
-		if (i == 0) {
-			jlo[0] = klo[0] = 0;
-		}
+	jlo[0] = klo[0] = 0;
+	for (i = 0; i <= n; i++)
 		off[i + 1] = off[i] + (jhi[i] - jlo[i] + 1) * (khi[i] - klo[i] + 1);
+	/* The pairwise costs' bands: rows i and j, rows i and k, rows j and k. */
+	if (band_copy(&bands[0], jlo, jhi, n + 1) || band_copy(&bands[1], klo, khi, n + 1))
+		goto done;
+	{
+		size_t *lo2 = NULL, *hi2 = NULL;
+		if (jk_ranges(&lo2, &hi2, jlo, jhi, klo, khi, n, m) ||
+		    band_init(&bands[2], m + 1, lo2, hi2))
+			goto done;
 	}
 	cost = malloc(sizeof(double) * off[n + 1]);
 	back = malloc(off[n + 1]);
@@ -1011,9 +1322,9 @@ static int dp3(path *out, const tma_aligner *al, pair *const pp[3],
 					if (v == HUGE_VAL)
 						continue;
 					/* Costs may be negative: no pruning on partial sums. */
-					v += sub_cost(pp[0], pi, a, pj, b, c) +
-					     sub_cost(pp[1], pi, a, pk, c, b) +
-					     sub_cost(pp[2], pj, b, pk, c, a);
+					v += band_cost(&bands[0], pp[0], pi, a, pj, b, c) +
+					     band_cost(&bands[1], pp[1], pi, a, pk, c, b) +
+					     band_cost(&bands[2], pp[2], pj, b, pk, c, a);
 					if (v < best) {
 						best = v;
 						arg = t;
@@ -1054,6 +1365,9 @@ static int dp3(path *out, const tma_aligner *al, pair *const pp[3],
 done:
 	if (rc)
 		path_free(out);
+	band_free(&bands[0]);
+	band_free(&bands[1]);
+	band_free(&bands[2]);
 	free(jlo);
 	free(jhi);
 	free(klo);
@@ -1153,12 +1467,12 @@ int tma_align(tma_alignment **out, tma_aligner *al, tma_doc *const *docs,
 		    (rc = tma_feats_build(&f[k], tk, al->lexicon, docs[k], err)))
 			goto done;
 	}
-	if ((rc = pair_init(&pp[0], f[0], f[1], err)))
+	if ((rc = pair_init(&pp[0], al, f[0], f[1], err)))
 		goto done;
 	npairs = 1;
 	if (ndocs == 3) {
-		if ((rc = pair_init(&pp[1], f[0], f[2], err)) ||
-		    (rc = pair_init(&pp[2], f[1], f[2], err)))
+		if ((rc = pair_init(&pp[1], al, f[0], f[2], err)) ||
+		    (rc = pair_init(&pp[2], al, f[1], f[2], err)))
 			goto done;
 		npairs = 3;
 	}
@@ -1184,7 +1498,7 @@ int tma_align(tma_alignment **out, tma_aligner *al, tma_doc *const *docs,
 		refit(&pp[2], &p12, 0, 1);
 		path_free(&p12);
 	}
-	if ((rc = dp3(&p3, al, (pair *const[3]){ &pp[0], &pp[1], &pp[2] }, &p01, &p02, 4)))
+	if ((rc = dp3(&p3, al, (pair *const[3]){ &pp[0], &pp[1], &pp[2] }, &p01, &p02, 3)))
 		goto nomem;
 	rc = units_from_path(res, &p3, 3, npairs);
 nomem:

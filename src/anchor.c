@@ -748,6 +748,25 @@ static int edit_distance(const char *a, size_t na, const char *b, size_t nb)
 	return row[nb];
 }
 
+/*
+ * The letters (a-z, one bit each) among the first 4, 5, ... 8 bytes of a
+ * key: masks[l - 4] for the first l.
+ */
+#define NMASK 5
+
+static void letter_masks(uint32_t *masks, const char *k, size_t n)
+{
+	uint32_t m = 0;
+	size_t i;
+
+	for (i = 0; i < 8; i++) {
+		if (i < n && k[i] >= 'a' && k[i] <= 'z')
+			m |= 1u << (k[i] - 'a');
+		if (i >= 3)
+			masks[i - 3] = m;
+	}
+}
+
 /* Are two word keys spellings of one word (see the top of this file)? */
 static int keys_similar(const char *a, size_t na, const char *b, size_t nb)
 {
@@ -854,6 +873,7 @@ int tma_links_build(tma_links **out, const tma_feats *a, const tma_feats *b,
 {
 	uint32_t na = a->voc.n, nb = b->voc.n, i, j, nclass = 0;
 	uint32_t *parent = NULL, *klass = NULL, *df = NULL, *first = NULL, *next = NULL;
+	uint32_t *mask = NULL;
 	uint8_t *side = NULL, *linked = NULL;
 	tma_links *l = NULL;
 	int rc = TMA_ENOMEM;
@@ -865,8 +885,9 @@ int tma_links_build(tma_links **out, const tma_feats *a, const tma_feats *b,
 	side = calloc(na + nb + 1, 1);
 	first = malloc(sizeof(uint32_t) * 256);
 	next = malloc(sizeof(uint32_t) * (nb + 1));
+	mask = malloc(sizeof(uint32_t) * NMASK * (nb + 1));
 	l = calloc(1, sizeof(*l));
-	if (!parent || !klass || !side || !first || !next || !l)
+	if (!parent || !klass || !side || !first || !next || !mask || !l)
 		goto done;
 	for (i = 0; i < na + nb; i++)
 		parent[i] = i;
@@ -880,18 +901,40 @@ int tma_links_build(tma_links **out, const tma_feats *a, const tma_feats *b,
 		next[j] = first[c];
 		first[c] = j;
 	}
+	for (j = 0; j < nb; j++) {
+		size_t lb;
+		const char *kb = tma_strmap_key(&b->voc, j, &lb);
+		letter_masks(mask + NMASK * j, kb, lb);
+	}
 	for (i = 0; i < na; i++) {
 		size_t la, lb;
 		const char *ka = tma_strmap_key(&a->voc, i, &la);
-		uint32_t exact = tma_strmap_find(&b->voc, ka, la);
+		uint32_t exact = tma_strmap_find(&b->voc, ka, la), ma[NMASK];
 
 		if (exact != UINT32_MAX)
 			unite(parent, i, na + exact);
 		if (la < 4 || ka[0] == '#')
 			continue;
+		letter_masks(ma, ka, la);
 		for (j = first[(unsigned char)ka[0]]; j != UINT32_MAX; j = next[j]) {
-			const char *kb = tma_strmap_key(&b->voc, j, &lb);
-			if (j != exact && keys_similar(ka, la, kb, lb))
+			const char *kb;
+			size_t pre;
+
+			if (j == exact)
+				continue;
+			kb = tma_strmap_key(&b->voc, j, &lb);
+			/*
+			 * keys_similar compares the first l bytes with at most
+			 * two edits, and one edit changes at most two letters of
+			 * the set those bytes hold: a cheap test first.
+			 */
+			pre = la < lb ? la : lb;
+			if (pre > 8)
+				pre = 8;
+			if (pre >= 4 &&
+			    __builtin_popcount(ma[pre - 4] ^ mask[NMASK * j + pre - 4]) > 4)
+				continue;
+			if (keys_similar(ka, la, kb, lb))
 				unite(parent, i, na + j);
 		}
 	}
@@ -935,6 +978,7 @@ done:
 	free(side);
 	free(first);
 	free(next);
+	free(mask);
 	free(linked);
 	free(df);
 	return rc;
