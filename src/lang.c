@@ -4,7 +4,8 @@
  * The memory, the TMX and every output use the bare primary language subtag
  * in lower case ("uk", "en", "ru"). Input may say "uk-UA", "UK", "en_US" or
  * the newsroom's "ua", which is an alias of "uk" and is never written out.
- * Parsing is ICU's BCP 47 parser; only the alias is ours.
+ * Parsing is ICU's BCP 47 parser, and a language must be one ICU knows
+ * (has an ISO 639 code for); only the alias is ours.
  */
 #include <string.h>
 
@@ -35,6 +36,9 @@ int tma_lang_normalize(char out[TMA_LANG_MAX], char region[TMA_LANG_MAX],
 		return TMA_EUSAGE;
 	if (strcmp(out, "ua") == 0)
 		strcpy(out, "uk");
+	/* Well-formed is not enough: "xx" or "und" name no language. */
+	if (!uloc_getISO3Language(out)[0])
+		return TMA_EUSAGE;
 	if (region) {
 		uloc_getCountry(loc, region, TMA_LANG_MAX, &status);
 		if (U_FAILURE(status))

@@ -32,6 +32,12 @@ static void test_normalize(void **state)
 	assert_int_equal(tma_lang_normalize(out, NULL, "en us"), TMA_EUSAGE);
 	assert_int_equal(tma_lang_normalize(out, NULL, "12"), TMA_EUSAGE);
 	assert_int_equal(tma_lang_normalize(out, NULL, NULL), TMA_EUSAGE);
+	/* Well-formed tags that name no language. */
+	assert_int_equal(tma_lang_normalize(out, NULL, "xx"), TMA_EUSAGE);
+	assert_int_equal(tma_lang_normalize(out, NULL, "und"), TMA_EUSAGE);
+	assert_int_equal(tma_lang_normalize(out, NULL, "qaa"), TMA_EUSAGE);
+	assert_int_equal(tma_lang_normalize(out, NULL, "yue"), TMA_OK);
+	assert_string_equal(out, "yue");
 }
 
 static void test_filename(void **state)
