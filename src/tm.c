@@ -24,12 +24,17 @@
 
 #define BUSY_TIMEOUT_MS 60000
 
+typedef struct inserter inserter;
+static void inserter_free(inserter *ins);
+
 struct tma_tm {
 	sqlite3 *db;
 	char *path;
 	int readonly;
 	int last_rc;      /* SQLite's code of the last query_int */
 	int in_group;     /* tma_tm_begin opened a transaction */
+	struct inserter *ins;   /* tma_tm_store's statements, prepared once */
+	sqlite3_int64 fts_from; /* first sentence not in the full-text index yet */
 };
 
 /* The code and message for an SQLite failure on tm; returns the code. */
@@ -302,13 +307,21 @@ int tma_tm_open(tma_tm **out, const char *path, unsigned flags, tma_error *err)
 	}
 	if ((rc = exec(tm, "PRAGMA foreign_keys = ON", "cannot set up", err)))
 		goto fail;
-	if (version < target) {
-		if (tm->readonly) {
-			rc = tma_fail(err, TMA_EVERSION, "%s: memory schema %d needs an "
-				      "upgrade to %d; open it for writing once", path,
-				      version, target);
+	if (version == 0 && tm->readonly) {
+		rc = tma_fail(err, TMA_EVERSION, "%s: empty, not a memory yet (align or "
+			      "import something into it first)", path);
+		goto fail;
+	} else if (version < target && tm->readonly) {
+		/* An older memory is upgraded first (a connection of its own). */
+		tma_tm *w;
+		tma_error why = { 0, "" };
+		if ((rc = tma_tm_open(&w, path, 0, &why))) {
+			tma_fail(err, rc, "memory schema %d needs an upgrade to %d, which "
+				 "failed: %s", version, target, why.message);
 			goto fail;
 		}
+		tma_tm_close(w);
+	} else if (version < target) {
 		if ((rc = exec(tm, "PRAGMA journal_mode = WAL", "cannot set up", err)) ||
 		    (rc = exec(tm, "BEGIN IMMEDIATE", "cannot lock", err)))
 			goto fail;
@@ -323,8 +336,15 @@ int tma_tm_open(tma_tm **out, const char *path, unsigned flags, tma_error *err)
 			goto fail;
 		}
 	}
+	/*
+	 * The text key and unit hash indexes take their entries at random
+	 * places: a page cache that holds them saves a read and a write per
+	 * sentence stored. Readers keep SQLite's small default (lookup sets
+	 * its own): an export streams in little memory.
+	 */
 	if (!tm->readonly &&
-	    (rc = exec(tm, "PRAGMA synchronous = NORMAL", "cannot set up", err)))
+	    ((rc = exec(tm, "PRAGMA cache_size = -65536", "cannot set up", err)) ||
+	     (rc = exec(tm, "PRAGMA synchronous = NORMAL", "cannot set up", err))))
 		goto fail;
 	*out = tm;
 	return TMA_OK;
@@ -338,6 +358,10 @@ void tma_tm_close(tma_tm *tm)
 	if (!tm)
 		return;
 	tma_tm_rollback(tm);
+	if (tm->ins) {
+		inserter_free(tm->ins);
+		free(tm->ins);
+	}
 	sqlite3_close(tm->db);
 	free(tm->path);
 	free(tm);
@@ -396,24 +420,64 @@ static int64_t unit_hash(const tma_unit *u, const tma_alignment *al,
 }
 
 /*
- * One document's change: a transaction of its own, or a savepoint inside the
- * caller's (tma_tm_begin), so that a failed document leaves the others.
+ * One document's change: a transaction of its own, or part of the caller's
+ * group (tma_tm_begin). No savepoint per document inside a group: FTS5
+ * writes its pending index at every savepoint, which makes storing several
+ * times slower; a failure inside a group drops the whole group instead.
  */
+/* A sentence was stored: it waits for the full-text index. */
+static void fts_note(tma_tm *tm)
+{
+	if (!tm->fts_from)
+		tm->fts_from = sqlite3_last_insert_rowid(tm->db);
+}
+
+/*
+ * Index the sentences stored since the last time, in one statement (see
+ * tm/schema.sql, migration 5). Done before a commit and before removing a
+ * document (whose sentences must be in the index to leave it).
+ */
+static int fts_flush(tma_tm *tm, tma_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!tm->fts_from)
+		return TMA_OK;
+	rc = sqlite3_prepare_v2(tm->db, "INSERT INTO sentence_fts (rowid, text) "
+				"SELECT id, text FROM sentence WHERE id >= ?1", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, tm->fts_from);
+		rc = sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(tm, err, rc, "cannot index");
+	tm->fts_from = 0;
+	return TMA_OK;
+}
+
 static int tx_begin(tma_tm *tm, tma_error *err)
 {
-	return tm->in_group ? exec(tm, "SAVEPOINT doc", "cannot write", err)
-			    : exec(tm, "BEGIN IMMEDIATE", "cannot lock", err);
+	return tm->in_group ? TMA_OK : exec(tm, "BEGIN IMMEDIATE", "cannot lock", err);
 }
 
 static int tx_commit(tma_tm *tm, tma_error *err)
 {
-	return exec(tm, tm->in_group ? "RELEASE doc" : "COMMIT", "cannot commit", err);
+	int rc;
+
+	if (tm->in_group)
+		return TMA_OK;
+	if ((rc = fts_flush(tm, err)))
+		return rc;
+	return exec(tm, "COMMIT", "cannot commit", err);
 }
 
 static void tx_rollback(tma_tm *tm)
 {
-	sqlite3_exec(tm->db, tm->in_group ? "ROLLBACK TO doc; RELEASE doc" : "ROLLBACK",
-		     NULL, NULL, NULL);
+	sqlite3_exec(tm->db, "ROLLBACK", NULL, NULL, NULL);
+	tm->in_group = 0;
+	tm->fts_from = 0;
 }
 
 /* The name of a document holding the same versions as src, or "" . */
@@ -460,9 +524,9 @@ static int same_content(tma_tm *tm, const tma_alignment *al, const tma_source *s
 	return rc == SQLITE_DONE ? TMA_OK : db_fail(tm, err, rc, "cannot look for duplicates");
 }
 
-typedef struct inserter {
-	sqlite3_stmt *doc, *version, *unit, *sentence, *del;
-} inserter;
+struct inserter {
+	sqlite3_stmt *doc, *version, *unit, *sentence, *have, *del;
+};
 
 static void inserter_free(inserter *ins)
 {
@@ -470,6 +534,7 @@ static void inserter_free(inserter *ins)
 	sqlite3_finalize(ins->version);
 	sqlite3_finalize(ins->unit);
 	sqlite3_finalize(ins->sentence);
+	sqlite3_finalize(ins->have);
 	sqlite3_finalize(ins->del);
 }
 
@@ -491,6 +556,8 @@ static int inserter_prepare(tma_tm *tm, inserter *ins, tma_error *err)
 		"INSERT INTO sentence (unit, doc, lang, para, pos, start, end, text, key) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1, &ins->sentence, NULL)) ||
 	    (rc = sqlite3_prepare_v2(tm->db,
+		"SELECT 1 FROM document WHERE name = ?1", -1, &ins->have, NULL)) ||
+	    (rc = sqlite3_prepare_v2(tm->db,
 		"DELETE FROM document WHERE name = ?1", -1, &ins->del, NULL)))
 		return db_fail(tm, err, rc, "cannot prepare");
 	return TMA_OK;
@@ -503,6 +570,32 @@ static int step(tma_tm *tm, sqlite3_stmt *st, tma_error *err)
 
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? TMA_OK : db_fail(tm, err, rc, "cannot write");
+}
+
+/*
+ * Remove the document called name, if there is one, before it is stored
+ * anew; *gone tells whether there was. The sentences waiting for the index
+ * go in first (see fts_flush), only then: indexing once per document
+ * instead of once per transaction would cost as much as the rest of storing.
+ */
+static int replace_doc(tma_tm *tm, inserter *ins, const char *name, int *gone,
+		       tma_error *err)
+{
+	int rc;
+
+	*gone = 0;
+	sqlite3_bind_text(ins->have, 1, name, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(ins->have);
+	sqlite3_reset(ins->have);
+	if (rc == SQLITE_DONE)
+		return TMA_OK;
+	if (rc != SQLITE_ROW)
+		return db_fail(tm, err, rc, "cannot read");
+	sqlite3_bind_text(ins->del, 1, name, -1, SQLITE_TRANSIENT);
+	if ((rc = fts_flush(tm, err)) || (rc = step(tm, ins->del, err)))
+		return rc;
+	*gone = 1;
+	return TMA_OK;
 }
 
 static int store_units(tma_tm *tm, inserter *ins, sqlite3_int64 doc,
@@ -542,6 +635,7 @@ static int store_units(tma_tm *tm, inserter *ins, sqlite3_int64 doc,
 						   (sqlite3_int64)tma_text_key(s->text));
 				if ((rc = step(tm, ins->sentence, err)))
 					return rc;
+				fts_note(tm);
 			}
 	}
 	return TMA_OK;
@@ -551,7 +645,7 @@ int tma_tm_store(tma_tm *tm, const char *name, tma_doc *const *docs,
 		 const tma_source *src, const tma_alignment *al,
 		 tma_store_result *res, tma_error *err)
 {
-	inserter ins;
+	inserter *ins;
 	char langs[TMA_MAX_LANGS * TMA_LANG_MAX + 4] = "";
 	sqlite3_int64 doc;
 	int rc, l;
@@ -559,44 +653,54 @@ int tma_tm_store(tma_tm *tm, const char *name, tma_doc *const *docs,
 	memset(res, 0, sizeof(*res));
 	if (!name || !*name)
 		return tma_fail(err, TMA_EUSAGE, "a document needs a name");
-	if ((rc = inserter_prepare(tm, &ins, err)))
-		goto done;
+	/* Prepared once per memory: a statement with triggers is slow to make. */
+	if (!tm->ins) {
+		tm->ins = calloc(1, sizeof(inserter));
+		if (!tm->ins)
+			return tma_fail(err, TMA_ENOMEM, "out of memory");
+		if ((rc = inserter_prepare(tm, tm->ins, err))) {
+			free(tm->ins);
+			tm->ins = NULL;
+			return rc;
+		}
+	}
+	ins = tm->ins;
 	if ((rc = tx_begin(tm, err)))
 		goto done;
 	if ((rc = same_content(tm, al, src, res->same_as, sizeof(res->same_as), err)))
 		goto rollback;
 	if (res->same_as[0] && strcmp(res->same_as, name) != 0) {
-		tx_rollback(tm);
+		/* Nothing written: the group, if any, goes on. */
+		if (!tm->in_group)
+			tx_rollback(tm);
 		goto done;
 	}
 	res->same_as[0] = '\0';
-	sqlite3_bind_text(ins.del, 1, name, -1, SQLITE_STATIC);
-	if ((rc = step(tm, ins.del, err)))
+	if ((rc = replace_doc(tm, ins, name, &res->replaced, err)))
 		goto rollback;
-	res->replaced = sqlite3_changes(tm->db) > 0;
 	for (l = 0; l < al->nlang; l++) {
 		if (l)
 			strcat(langs, ",");
 		strcat(langs, al->lang[l]);
 	}
-	sqlite3_bind_text(ins.doc, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins.doc, 2, langs, -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins.doc, 3, "align", -1, SQLITE_STATIC);
-	if ((rc = step(tm, ins.doc, err)))
+	sqlite3_bind_text(ins->doc, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins->doc, 2, langs, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins->doc, 3, "align", -1, SQLITE_STATIC);
+	if ((rc = step(tm, ins->doc, err)))
 		goto rollback;
 	doc = sqlite3_last_insert_rowid(tm->db);
 	for (l = 0; l < al->nlang; l++) {
 		char hash[24];
 		snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)src[l].hash);
-		sqlite3_bind_int64(ins.version, 1, doc);
-		sqlite3_bind_text(ins.version, 2, al->lang[l], -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins.version, 3, src[l].path, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins.version, 4, hash, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(ins.version, 5, (sqlite3_int64)docs[l]->n);
-		if ((rc = step(tm, ins.version, err)))
+		sqlite3_bind_int64(ins->version, 1, doc);
+		sqlite3_bind_text(ins->version, 2, al->lang[l], -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins->version, 3, src[l].path, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins->version, 4, hash, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(ins->version, 5, (sqlite3_int64)docs[l]->n);
+		if ((rc = step(tm, ins->version, err)))
 			goto rollback;
 	}
-	if ((rc = store_units(tm, &ins, doc, docs, al, err)) ||
+	if ((rc = store_units(tm, ins, doc, docs, al, err)) ||
 	    (rc = tx_commit(tm, err)))
 		goto rollback;
 	res->units = al->n;
@@ -604,7 +708,6 @@ int tma_tm_store(tma_tm *tm, const char *name, tma_doc *const *docs,
 rollback:
 	tx_rollback(tm);
 done:
-	inserter_free(&ins);
 	return rc;
 }
 
@@ -626,10 +729,13 @@ int tma_tm_commit(tma_tm *tm, tma_error *err)
 
 	if (!tm->in_group)
 		return TMA_OK;
-	rc = exec(tm, "COMMIT", "cannot commit", err);
+	rc = fts_flush(tm, err);
+	if (!rc)
+		rc = exec(tm, "COMMIT", "cannot commit", err);
 	if (rc)
 		sqlite3_exec(tm->db, "ROLLBACK", NULL, NULL, NULL);
 	tm->in_group = 0;
+	tm->fts_from = 0;
 	return rc;
 }
 
@@ -638,6 +744,7 @@ void tma_tm_rollback(tma_tm *tm)
 	if (tm && tm->in_group) {
 		sqlite3_exec(tm->db, "ROLLBACK", NULL, NULL, NULL);
 		tm->in_group = 0;
+		tm->fts_from = 0;
 	}
 }
 
@@ -649,6 +756,10 @@ int tma_tm_remove(tma_tm *tm, const char *name, tma_error *err)
 
 	if (rc != SQLITE_OK)
 		return db_fail(tm, err, rc, "cannot prepare");
+	if ((rc = fts_flush(tm, err))) {
+		sqlite3_finalize(st);
+		return rc;
+	}
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
@@ -1207,7 +1318,7 @@ int tma_importer_doc(tma_importer *im, const char *name, const char *const *lang
 		     int nlang, tma_error *err)
 {
 	char joined[TMA_VIEW_LANGS * (TMA_LANG_MAX + 1)] = "";
-	int l, rc;
+	int l, rc, gone;
 
 	if ((rc = finish_doc(im, err)))
 		return rc;
@@ -1224,8 +1335,7 @@ int tma_importer_doc(tma_importer *im, const char *name, const char *const *lang
 		strcat(joined, im->lang[l]);
 	}
 	im->ord = 0;
-	sqlite3_bind_text(im->ins.del, 1, name, -1, SQLITE_TRANSIENT);
-	if ((rc = step(im->tm, im->ins.del, err)))
+	if ((rc = replace_doc(im->tm, &im->ins, name, &gone, err)))
 		return rc;
 	sqlite3_bind_text(im->ins.doc, 1, name, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(im->ins.doc, 2, joined, -1, SQLITE_TRANSIENT);
@@ -1309,6 +1419,7 @@ int tma_importer_unit(tma_importer *im, const tma_import_unit *u, tma_error *err
 						   (sqlite3_int64)tma_text_key(text));
 				if ((rc = step(im->tm, im->ins.sentence, err)))
 					return rc;
+				fts_note(im->tm);
 			}
 		}
 	for (k = 0; k < u->nprop; k++) {
@@ -1328,10 +1439,11 @@ int tma_importer_end(tma_importer *im, int commit, tma_import_result *res,
 {
 	int rc = TMA_OK;
 
-	if (commit && !(rc = finish_doc(im, err)))
+	if (commit && !(rc = finish_doc(im, err)) && !(rc = fts_flush(im->tm, err)))
 		rc = exec(im->tm, "COMMIT", "cannot commit", err);
 	if (!commit || rc) {
 		sqlite3_exec(im->tm->db, "ROLLBACK", NULL, NULL, NULL);
+		im->tm->fts_from = 0;
 		memset(&im->res, 0, sizeof(im->res));
 	}
 	if (res)

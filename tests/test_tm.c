@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "tmalign_int.h"
 
 typedef struct fixture {
 	char dir[64];
@@ -195,6 +196,53 @@ static void test_older_schema_migrates(void **state)
 	sqlite3_close(db);
 }
 
+/* A stand-in for the function tmalign registers (no rows to key here). */
+static void stub_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	sqlite3_result_int(ctx, 0);
+}
+
+static void test_older_memory_upgraded_for_reading(void **state)
+{
+	fixture *f = *state;
+	const char *schema = tma_embedded_get("schema.sql");
+	const char *end = strstr(schema, "-- migration 5");
+	tma_tm *tm = NULL;
+	tma_error err = { 0, "" };
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *v4;
+
+	/* A memory as schema 4 left it, opened for reading by a newer tmalign. */
+	assert_non_null(end);
+	v4 = strndup(schema, (size_t)(end - schema));
+	mkdir(f->dir, 0700);
+	snprintf(f->path, sizeof(f->path), "%s/v4.db", f->dir);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	sqlite3_create_function(db, "tmalign_key", 1, SQLITE_UTF8, NULL, stub_key,
+				NULL, NULL);
+	assert_int_equal(sqlite3_exec(db, v4, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 4", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	free(v4);
+
+	assert_int_equal(tma_tm_open(&tm, f->path, TMA_TM_READONLY, &err), TMA_OK);
+	tma_tm_close(tm);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM "
+					    "pragma_user_version), sql FROM sqlite_master "
+					    "WHERE name = 'sentence_fts'", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), tma_tm_schema_version());
+	assert_non_null(strstr((const char *)sqlite3_column_text(st, 1), "columnsize"));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +250,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_schema_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_older_schema_migrates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_older_memory_upgraded_for_reading, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
