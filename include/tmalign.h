@@ -29,6 +29,7 @@
 #ifndef TMALIGN_H
 #define TMALIGN_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -301,8 +302,9 @@ int tma_tm_store(tma_tm *tm, const char *name, tma_doc *const *docs,
 
 /**
  * Group the stores that follow into one transaction until tma_tm_commit
- * (many small documents store faster so); each store is still all or
- * nothing on its own. tma_tm_rollback drops the group; so does closing.
+ * (many small documents store several times faster so). A store that fails
+ * inside a group drops the whole group (as tma_tm_rollback does, and as
+ * closing does): what was committed before stays whole.
  */
 int tma_tm_begin(tma_tm *tm, tma_error *err);
 int tma_tm_commit(tma_tm *tm, tma_error *err);
@@ -416,6 +418,95 @@ int tma_import_tmx(tma_tm *tm, const char *path, tma_import_result *res,
  */
 int tma_import_jsonl(tma_tm *tm, const char *path, tma_import_result *res,
 		     tma_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Whole collections                                                   */
+
+/** One article of a batch: two or three files, one per language. */
+typedef struct tma_batch_item {
+	char *name;                /**< the document name */
+	int nlang;
+	char lang[TMA_MAX_LANGS][TMA_LANG_MAX];
+	char *path[TMA_MAX_LANGS];
+} tma_batch_item;
+
+/** The articles of a batch, and the sets that are not articles. */
+typedef struct tma_batch_list {
+	tma_batch_item *item;
+	size_t n, cap;
+	char **incomplete;         /**< "NAME (only en)", "NAME (4 languages; ...)" */
+	size_t nincomplete;
+} tma_batch_list;
+
+/**
+ * Every set of files NAME.LANG.txt under dir, recursively (ua counts as
+ * uk): a set of two or three languages is an article named by its path
+ * under dir without .LANG.txt; others go to out->incomplete. Languages are
+ * ordered en, uk, ru, then by code; articles by name. Free with
+ * tma_batch_list_free.
+ */
+int tma_batch_scan_dir(tma_batch_list *out, const char *dir, tma_error *err);
+
+/**
+ * The articles of a manifest ("-": standard input): a line per article,
+ * NAME then LANG=FILE (or FILE named NAME.LANG.txt) fields separated by
+ * tabs; relative files are relative to the manifest's directory; '#'
+ * starts a comment line.
+ */
+int tma_batch_read_manifest(tma_batch_list *out, const char *path,
+			    tma_error *err);
+void tma_batch_list_free(tma_batch_list *list);
+
+/** Status of an article that was not aligned because it is stored already. */
+#define TMA_BATCH_SKIPPED 1
+
+/** An article done, as the batch hands it over (valid in the callback). */
+typedef struct tma_batch_result {
+	size_t index;              /**< in the list */
+	const tma_batch_item *item;
+	int status;                /**< 0, TMA_BATCH_SKIPPED or a TMA_E* code */
+	const char *message;       /**< why it failed or was skipped, or NULL */
+	const tma_alignment *al;   /**< when aligned */
+	tma_doc *const *docs;      /**< its sentences, one doc per language */
+	tma_store_result store;    /**< what storing did, with a memory */
+} tma_batch_result;
+
+/** How to run a batch. */
+typedef struct tma_batch_opts {
+	int jobs;                  /**< worker threads (1: the calling thread
+				      aligns and stores in turn); 0: one
+				      per core */
+	unsigned seg_flags;        /**< TMA_SEG_* */
+	const char *encoding;      /**< as tma_text_load takes it */
+	tma_align_opts align;
+	tma_tm *tm;                /**< store into this memory, or NULL */
+	/** Called for each article in list order, on the calling thread;
+	 *  a non-zero return stops the batch. */
+	int (*on_result)(const tma_batch_result *result, void *ctx);
+	void *ctx;
+	/** When *stop becomes non-zero (a signal handler may set it), no new
+	 *  article starts; those under way are finished and stored. */
+	const volatile sig_atomic_t *stop;
+} tma_batch_opts;
+
+/** What a batch did. */
+typedef struct tma_batch_summary {
+	size_t done;               /**< articles handed over */
+	size_t aligned, skipped, failed;
+	size_t stored;             /**< articles whose storing was committed */
+	size_t units;              /**< units of the articles aligned */
+	int interrupted;           /**< stopped before the end */
+} tma_batch_summary;
+
+/**
+ * Align the articles of list with opts->jobs workers; with a memory, store
+ * each (grouped transactions, each document whole) and skip those whose
+ * content the memory held already. One bad article is reported through the
+ * callback and does not stop the batch; a failing memory does (the return
+ * value). Results come in list order whatever the number of workers.
+ */
+int tma_batch_run(const tma_batch_list *list, const tma_batch_opts *opts,
+		  tma_batch_summary *summary, tma_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Lookup                                                              */

@@ -348,7 +348,12 @@ static int bench_build_memory(const char *path, size_t n, char **files)
 			units[i].score = 0.5 + (double)(u % 50) / 100.0;
 		}
 		snprintf(name, sizeof(name), "bench-%06zu", d++);
-		if (tma_tm_store(tm, name, docs, src, &al, &res, &err)) {
+		if (d % 64 == 1 && tma_tm_begin(tm, &err)) {
+			fprintf(stderr, "bench: %s\n", err.message);
+			return 1;
+		}
+		if (tma_tm_store(tm, name, docs, src, &al, &res, &err) ||
+		    ((d % 64 == 0 || u >= n) && tma_tm_commit(tm, &err))) {
 			fprintf(stderr, "bench: %s\n", err.message);
 			return 1;
 		}

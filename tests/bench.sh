@@ -51,6 +51,33 @@ else
 fi
 build/bench align-many "$tmp/list" | row
 
+# Whole collections end to end (read, segment, align, store into a new
+# memory): the articles 50 times over, each copy with a first line of its
+# own so that none is skipped as stored already.
+copies=${BENCH_COPIES:-50}
+c=1
+while [ $c -le $copies ]; do
+	mkdir -p "$tmp/coll/copy$c"
+	awk -v c=$c -v d="$tmp/coll/copy$c" 'FNR == 1 {
+		if (out) close(out)
+		n = split(FILENAME, part, "/")
+		out = d "/" part[n]
+		print "Copy " c "." > out
+		print "" > out
+	} { print > out }' $(awk '{ print $1, $2, $3 }' "$tmp/list" | sort -u)
+	c=$((c + 1))
+done
+triples=$((copies * $(sort -u "$tmp/list" | wc -l)))
+for jobs in 1 2; do
+	build/bench run "triples into a memory, $jobs job(s)" triples/s $triples \
+		build/tmalign align --tm "$tmp/coll$jobs.db" --dir "$tmp/coll" --jobs $jobs |
+		tee "$tmp/coll$jobs.row" | row
+	rm -f "$tmp/coll$jobs.db"*
+done
+paste "$tmp/coll1.row" "$tmp/coll2.row" |
+	awk -F'\t' '{ printf "%-40s %12.2f %-12s\n", "2 jobs over 1 job", $6 / $2, "x" }'
+rm -rf "$tmp/coll"
+
 # The memory: N units (default 1,000,000) made from the gold lines (or the
 # fixture), then exported to TMX and JSON Lines and imported back. The peak
 # memory of a 100,000-unit run beside it shows whether it grows with units.

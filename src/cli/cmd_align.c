@@ -3,6 +3,9 @@
  * units out (printed, and kept in the memory).
  */
 #include <getopt.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,6 +151,172 @@ static void name_from_path(char *out, size_t n, const char *path)
 		 base);
 }
 
+/* ------------------------------------------------------------------ */
+/* Batches: --dir and --manifest                                        */
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	interrupted = 1;
+	signal(sig, SIG_DFL);   /* a second Ctrl-C ends it at once */
+}
+
+typedef struct batch_view {
+	enum print_mode mode;
+	double low;
+	size_t total, low_units;
+	double start, last;
+	int tty;
+	FILE *info;               /* progress and summary */
+	char **failures;
+	size_t nfail;
+} batch_view;
+
+static double wall(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress(batch_view *v, size_t done, int last)
+{
+	double now = wall(), rate = (now - v->start) > 0 ? done / (now - v->start) : 0;
+	double left = rate > 0 ? (double)(v->total - done) / rate : 0;
+
+	if (v->tty) {
+		int bar = v->total ? (int)(30 * done / v->total) : 30, k;
+		if (!last && now - v->last < 0.2)
+			return;
+		fputs("\r[", stderr);
+		for (k = 0; k < 30; k++)
+			fputc(k < bar ? '#' : ' ', stderr);
+		fprintf(stderr, "] %zu/%zu  %.1f/s  %d:%02d left ", done, v->total, rate,
+			(int)left / 60, (int)left % 60);
+		if (last)
+			fputc('\n', stderr);
+	} else {
+		if (!last && now - v->last < 10)
+			return;
+		fprintf(stderr, "tmalign: %zu/%zu articles, %.1f/s\n", done, v->total, rate);
+	}
+	v->last = now;
+}
+
+static int on_article(const tma_batch_result *r, void *ctx)
+{
+	batch_view *v = ctx;
+	size_t i;
+
+	if (r->status == TMA_OK) {
+		for (i = 0; i < r->al->n; i++)
+			v->low_units += r->al->unit[i].score < v->low;
+		if (v->mode == PRINT_LADDER)
+			print_ladder(r->al);
+		else if (v->mode == PRINT_TSV)
+			print_tsv(r->al, r->docs);
+		else if (v->mode == PRINT_JSONL && print_jsonl(r->al, r->docs, r->item->name))
+			return 1;
+	} else if (r->status != TMA_BATCH_SKIPPED) {
+		char line[1400], **f;
+		snprintf(line, sizeof(line), "%s: %s", r->item->name,
+			 r->message ? r->message : "failed");
+		if (v->tty)
+			fputc('\n', stderr);
+		fprintf(stderr, "tmalign: %s\n", line);
+		f = realloc(v->failures, sizeof(char *) * (v->nfail + 1));
+		if (f) {
+			v->failures = f;
+			v->failures[v->nfail] = strdup(line);
+			if (v->failures[v->nfail])
+				v->nfail++;
+		}
+	}
+	progress(v, r->index + 1, 0);
+	return ferror(stdout) ? 1 : 0;
+}
+
+/* Align every article of a directory or manifest. */
+static int align_batch(const char *dir, const char *manifest, int jobs,
+		       const char *tm_path, int store, enum print_mode mode,
+		       unsigned flags, const char *encoding, tma_align_opts aopts,
+		       double low)
+{
+	tma_batch_list list;
+	tma_batch_opts bo;
+	tma_batch_summary sum;
+	batch_view v;
+	tma_error err = { 0, "" };
+	tma_tm *tm = NULL;
+	int rc, status = EXIT_OK, created = 0;
+	size_t i;
+
+	rc = dir ? tma_batch_scan_dir(&list, dir, &err)
+		 : tma_batch_read_manifest(&list, manifest, &err);
+	if (rc)
+		return cli_report(&err);
+	for (i = 0; i < list.nincomplete; i++)
+		cli_warn("not an article: %s", list.incomplete[i]);
+	if (store && cli_tm_open_new(&tm, cli_tm_path(tm_path), &created, &err)) {
+		tma_batch_list_free(&list);
+		return cli_report(&err);
+	}
+	memset(&v, 0, sizeof(v));
+	v.mode = mode;
+	v.low = low;
+	v.total = list.n;
+	v.start = v.last = wall();
+	v.tty = isatty(2);
+	v.info = mode == PRINT_NONE ? stdout : stderr;
+	memset(&bo, 0, sizeof(bo));
+	bo.jobs = jobs;
+	bo.seg_flags = flags;
+	bo.encoding = encoding;
+	bo.align = aopts;
+	bo.tm = tm;
+	bo.on_result = on_article;
+	bo.ctx = &v;
+	bo.stop = &interrupted;
+	interrupted = 0;
+	signal(SIGINT, on_interrupt);
+	signal(SIGTERM, on_interrupt);
+	rc = tma_batch_run(&list, &bo, &sum, &err);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	if (rc)
+		status = cli_report(&err);
+	progress(&v, sum.done, 1);
+	fprintf(v.info, "%zu of %zu articles%s: %zu aligned", sum.done, list.n,
+		sum.interrupted ? " (interrupted: run again to finish)" : "", sum.aligned);
+	if (store)
+		fprintf(v.info, ", %zu stored, %zu skipped (stored already)", sum.stored,
+			sum.skipped);
+	fprintf(v.info, ", %zu failed\n", sum.failed);
+	if (rc && store)
+		fprintf(v.info, "  the memory keeps the %zu articles stored before the "
+			"error; run again to go on\n", sum.stored);
+	fprintf(v.info, "  %zu units, %zu under %.2f; %zu incomplete sets left out\n",
+		sum.units, v.low_units, low, list.nincomplete);
+	for (i = 0; i < v.nfail; i++) {
+		fprintf(v.info, "  failed: %s\n", v.failures[i]);
+		free(v.failures[i]);
+	}
+	free(v.failures);
+	if (fflush(stdout) || ferror(stdout)) {
+		cli_warn("cannot write the output");
+		status = EXIT_FAIL;
+	}
+	if (status == EXIT_OK && sum.failed)
+		status = EXIT_FAIL;
+	if (sum.interrupted)
+		status = 130;
+	cli_tm_close_new(tm, cli_tm_path(tm_path), created, sum.stored > 0);
+	tma_batch_list_free(&list);
+	return status;
+}
+
 int cmd_align(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -161,11 +330,15 @@ int cmd_align(int argc, char **argv)
 		{ "tm", required_argument, NULL, 't' },
 		{ "name", required_argument, NULL, 'N' },
 		{ "low", required_argument, NULL, 'w' },
+		{ "dir", required_argument, NULL, 'D' },
+		{ "manifest", required_argument, NULL, 'M' },
+		{ "jobs", required_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *encoding = NULL, *path[TMA_MAX_LANGS], *tm_path = NULL;
-	const char *name_opt = NULL;
+	const char *name_opt = NULL, *dir = NULL, *manifest = NULL;
+	int jobs = 0;
 	char name[256];
 	double low = 0.5;
 	tma_source src[TMA_MAX_LANGS];
@@ -193,6 +366,13 @@ int cmd_align(int argc, char **argv)
 		case 't': tm_path = optarg; break;
 		case 'N': name_opt = optarg; break;
 		case 'w': low = atof(optarg); break;
+		case 'D': dir = optarg; break;
+		case 'M': manifest = optarg; break;
+		case 'J':
+			jobs = atoi(optarg);
+			if (jobs < 1 || jobs > 256)
+				return cli_usage_error("align", "--jobs is a number from 1 to 256");
+			break;
 		case 'P':
 			if (strcmp(optarg, "ladder") == 0)
 				mode = PRINT_LADDER;
@@ -208,6 +388,18 @@ int cmd_align(int argc, char **argv)
 		case 'h': cli_print_usage(stdout, "align"); return EXIT_OK;
 		default: cli_print_usage(stderr, "align"); return EXIT_USAGE;
 		}
+	}
+	if (dir || manifest) {
+		if (dir && manifest)
+			return cli_usage_error("align", "--dir or --manifest, not both");
+		if (optind < argc)
+			return cli_usage_error("align", "--dir and --manifest take no LANG=FILE");
+		if (name_opt)
+			return cli_usage_error("align", "--name is for one article");
+		if (!store && mode == PRINT_NONE)
+			mode = PRINT_JSONL;
+		return align_batch(dir, manifest, jobs, tm_path, store, mode, flags,
+				   encoding, aopts, low);
 	}
 	if (argc - optind < 2 || argc - optind > TMA_MAX_LANGS)
 		return cli_usage_error("align", "give two or three LANG=FILE");

@@ -22,8 +22,10 @@ static const cli_command commands[] = {
 	  "              [--no-store] [--print ladder|jsonl|tsv] [--dict FILE]\n"
 	  "              [--no-lexicon] [--tm PATH] [--name NAME] [--low SCORE]\n"
 	  "              LANG=FILE LANG=FILE [LANG=FILE]\n"
+	  "       tmalign align [options] --dir DIR|--manifest FILE|- [--jobs N]\n"
 	  "  (a file named NAME.LANG.txt may be given without LANG=; the document\n"
-	  "  is named NAME unless --name says otherwise)" },
+	  "  is named NAME unless --name says otherwise; --dir finds every set\n"
+	  "  NAME.LANG.txt under DIR; a manifest has NAME<TAB>LANG=FILE... lines)" },
 	{ "export", cmd_export, "write the memory as TMX 1.4b or JSON",
 	  "tmalign export [--tm PATH] --format tmx|json|jsonl [--langs en,uk,ru]\n"
 	  "               [--src L] [--doc NAME] [--min-score S] [-o FILE]" },
