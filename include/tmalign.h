@@ -282,6 +282,15 @@ typedef struct tma_source {
 	uint64_t hash;             /**< tma_text_hash of its content */
 } tma_source;
 
+/**
+ * Check the versions of one article before aligning them: each holds text,
+ * no two are the same text, each is written in its language's script (and
+ * uk and ru by the letters only one of them has). TMA_EINPUT with the file
+ * and the reason when not.
+ */
+int tma_check_versions(tma_doc *const *docs, const tma_source *src, int n,
+		       tma_error *err);
+
 /** What tma_tm_store did. */
 typedef struct tma_store_result {
 	int replaced;              /**< a document of that name was replaced */

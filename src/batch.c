@@ -460,6 +460,8 @@ static void process(worker *w, size_t i, slot *s)
 		rc = seg ? tma_segment(&s->docs[k], seg, text[k], o->seg_flags, &err) : err.code;
 	}
 	if (!rc)
+		rc = tma_check_versions(s->docs, s->src, it->nlang, &err);
+	if (!rc)
 		rc = tma_align(&s->al, w->aligner, s->docs, it->nlang, &err);
 	s->status = rc;
 	if (rc)

@@ -447,7 +447,8 @@ int cmd_align(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (tma_aligner_new(&aligner, &aopts, &err) ||
+	if (tma_check_versions(docs, src, nlang, &err) ||
+	    tma_aligner_new(&aligner, &aopts, &err) ||
 	    tma_align(&al, aligner, docs, nlang, &err)) {
 		status = cli_report(&err);
 		goto done;
