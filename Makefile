@@ -39,7 +39,8 @@ LDLIBS   := $(PKG_LIBS) -lpthread -lm
 LIB_SRC  := $(wildcard src/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
 DATA     := $(sort $(wildcard src/data/*.txt)) $(wildcard tm/*.sql)
-TESTS    := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
+TESTS    := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c)) \
+            $(addprefix fuzz-,segment tmx jsonl lookup align)
 
 # Release build.
 OBJ := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC)) build/obj/embedded.o
@@ -119,8 +120,70 @@ bench: build/tmalign build/bench
 build/bench: tests/bench.c build/libtmalign.a
 	$(CC) $(BASE) $(WARN) $(CFLAGS) -o $@ $< build/libtmalign.a $(LDLIBS)
 
+# Fuzzing. Each target is a tests/fuzz/ source; with clang's libFuzzer it
+# fuzzes (make fuzz), with driver.c it replays its corpus as a test.
+FUZZ_TARGETS := segment tmx jsonl lookup align
+FUZZ_SECONDS ?= 60
+fuzz.src.segment := segment.c
+fuzz.src.tmx     := import.c
+fuzz.src.jsonl   := import.c
+fuzz.src.lookup  := lookup.c
+fuzz.src.align   := align.c
+fuzz.def.jsonl   := -DFUZZ_JSONL
+# What each replays: its corpus under tests/fuzz/corpus and fixture files.
+fuzz.in.segment  := tests/fuzz/corpus/segment fixtures
+fuzz.in.tmx      := tests/fuzz/corpus/tmx fixtures
+fuzz.in.jsonl    := tests/fuzz/corpus/jsonl fixtures
+fuzz.in.lookup   := tests/fuzz/corpus/lookup
+fuzz.in.align    := tests/fuzz/corpus/align
+fuzz.suffix.segment := .txt
+fuzz.suffix.tmx     := .tmx
+fuzz.suffix.jsonl   := .jsonl
+# Inputs no longer than this (articles to align are slow to run).
+fuzz.len.align := 16384
+FUZZ_CC  := clang
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_OBJ := $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRC)) build/fuzz/obj/embedded.o
+FUZZ_HDR := tests/fuzz/fuzz.h include/tmalign.h src/tmalign_int.h
+
+build/fuzz/obj/%.o: src/%.c include/tmalign.h src/tmalign_int.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(BASE) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/obj/embedded.o: build/gen/embedded.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(BASE) -O1 -g $(FUZZ_SAN) -c -o $@ $<
+
+build/fuzz/libtmalign.a: $(FUZZ_OBJ)
+	ar rcs $@ $^
+
+build/fuzz/fuzz-%: tests/fuzz/common.c $(FUZZ_HDR) build/fuzz/libtmalign.a
+	@command -v $(FUZZ_CC) >/dev/null || { echo "missing clang: run 'make deps FUZZ=1'"; exit 1; }
+	$(FUZZ_CC) $(BASE) $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer $(fuzz.def.$*) \
+		-o $@ tests/fuzz/$(fuzz.src.$*) tests/fuzz/common.c build/fuzz/libtmalign.a $(LDLIBS)
+
+build/test/fuzz-%: tests/fuzz/driver.c tests/fuzz/common.c $(FUZZ_HDR) build/test/libtmalign.a
+	$(CC) $(BASE) $(WARN) -Werror -O1 -g $(SANITIZE) $(fuzz.def.$*) \
+		-DFUZZ_INPUTS='"$(fuzz.in.$*)"' -DFUZZ_SUFFIX='"$(fuzz.suffix.$*)"' \
+		-o $@ tests/fuzz/$(fuzz.src.$*) tests/fuzz/common.c tests/fuzz/driver.c \
+		build/test/libtmalign.a $(LDLIBS)
+
+# Run each target FUZZ_SECONDS, from its corpus and the fixtures; what it
+# finds lands in build/fuzz/corpus-TARGET, crashes in build/fuzz/crash-*.
+fuzz: $(addprefix build/fuzz/fuzz-,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+		sh tests/fuzz/seed.sh $$t build/fuzz/corpus-$$t || exit 1; \
+		echo "fuzz $$t: $(FUZZ_SECONDS) s"; \
+		build/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=20 \
+			-rss_limit_mb=2048 -print_final_stats=1 \
+			-max_len=$$(case $$t in align) echo $(fuzz.len.align);; *) echo 262144;; esac) \
+			-artifact_prefix=build/fuzz/crash-$$t- build/fuzz/corpus-$$t \
+			2> build/fuzz/$$t.log || { tail -40 build/fuzz/$$t.log; exit 1; }; \
+		grep -E 'stat::(number_of_executed_units|new_units_added)' build/fuzz/$$t.log; \
+	done
+
 deps:
-	@sh .ci/deps
+	@FUZZ=$(FUZZ) sh .ci/deps
 
 clean:
 	rm -rf build

@@ -548,7 +548,8 @@ static int32_t sort_unique(uint32_t *ids, int32_t n)
 {
 	int32_t i, k = 0;
 
-	qsort(ids, (size_t)n, sizeof(uint32_t), cmp_u32);
+	if (n > 1)
+		qsort(ids, (size_t)n, sizeof(uint32_t), cmp_u32);
 	for (i = 0; i < n; i++)
 		if (k == 0 || ids[k - 1] != ids[i])
 			ids[k++] = ids[i];
@@ -677,7 +678,8 @@ static int sentence_tokens(tma_feats *f, size_t i, tma_tokenizer *tk,
 	f->tok[i] = malloc(sizeof(uint32_t) * (size_t)(nids ? nids : 1));
 	if (!f->tok[i])
 		return tma_fail(err, TMA_ENOMEM, "out of memory");
-	memcpy(f->tok[i], s->ids, sizeof(uint32_t) * (size_t)nids);
+	if (nids)
+		memcpy(f->tok[i], s->ids, sizeof(uint32_t) * (size_t)nids);
 	f->ntok[i] = nids;
 	for (k = 0; k < nids; k++)
 		f->df[s->ids[k]]++;
