@@ -163,8 +163,8 @@ int cmd_import(int argc, char **argv)
 			continue;
 		}
 		kept |= res.documents > 0;
-		printf("imported %s: %zu document%s, %zu units", path, res.documents,
-		       res.documents == 1 ? "" : "s", res.units);
+		printf("imported %s: %zu document%s, %zu unit%s", path, res.documents,
+		       res.documents == 1 ? "" : "s", res.units, res.units == 1 ? "" : "s");
 		if (res.skipped)
 			printf(", %zu already in the memory", res.skipped);
 		putchar('\n');

@@ -159,14 +159,25 @@ int cmd_lookup(int argc, char **argv)
 		}
 	} else {
 		char *line = NULL;
-		size_t cap = 0;
+		size_t cap = 0, lineno = 0;
 		ssize_t len;
 		while ((len = getline(&line, &cap, stdin)) >= 0) {
 			cJSON *o = cJSON_CreateObject();
+			int rc;
+			lineno++;
 			while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 				line[--len] = '\0';
-			cJSON_AddStringToObject(o, "query", line);
-			if (tma_lookup_run(lk, &lo, line, &hits, &n, &err)) {
+			if (strlen(line) != (size_t)len) {
+				rc = TMA_EINPUT;
+				snprintf(err.message, sizeof(err.message),
+					 "a NUL byte in the query (byte %zu)", strlen(line));
+			} else
+				rc = tma_lookup_run(lk, &lo, line, &hits, &n, &err);
+			/* A query that is not text is not echoed: the output stays JSON. */
+			if (rc != TMA_EINPUT)
+				cJSON_AddStringToObject(o, "query", line);
+			if (rc) {
+				cJSON_AddNumberToObject(o, "line", (double)lineno);
 				cJSON_AddStringToObject(o, "error", err.message);
 				status = EXIT_FAIL;
 			} else {
