@@ -194,10 +194,16 @@ int tma_import_jsonl(tma_tm *tm, const char *path, tma_import_result *res,
 		const char *sents[TMA_VIEW_LANGS * 8];
 		int nsent = 0;
 		cJSON *obj, *item, *name;
+		long bad;
 
 		lineno++;
 		if (strspn(buf, " \t\r") == (size_t)n)
 			continue;
+		if ((bad = tma_utf8_bad(buf, (size_t)n)) >= 0) {
+			rc = tma_fail(err, TMA_EINPUT, "%s:%zu: %s at byte %ld of the line",
+				      path, lineno, buf[bad] ? "invalid UTF-8" : "a NUL byte", bad);
+			break;
+		}
 		obj = cJSON_ParseWithLength(buf, (size_t)n);
 		if (!cJSON_IsObject(obj)) {
 			cJSON_Delete(obj);

@@ -28,7 +28,6 @@
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
-#include <unicode/utf8.h>
 
 #include "tmalign_int.h"
 
@@ -783,15 +782,10 @@ int tma_lookup_run(tma_lookup *lk, const tma_lookup_opts *opts, const char *quer
 		return tma_fail(err, TMA_EUSAGE, "the query's language is needed (--from)");
 	/* Words are read by ICU: the query must be UTF-8. */
 	{
-		int32_t at = 0, len = (int32_t)strlen(query), start;
-		UChar32 c;
-		while (at < len) {
-			start = at;
-			U8_NEXT(query, at, len, c);
-			if (c < 0)
-				return tma_fail(err, TMA_EINPUT, "the query is not UTF-8 "
-						"(byte %d)", (int)start);
-		}
+		long bad = tma_utf8_bad(query, strlen(query));
+		if (bad >= 0)
+			return tma_fail(err, TMA_EINPUT, "the query is not UTF-8 (byte %ld)",
+					bad);
 	}
 	/* Target languages: those asked, else every other of the memory. */
 	{

@@ -1239,10 +1239,12 @@ struct tma_importer {
 	uint64_t vhash[TMA_VIEW_LANGS];
 	int64_t ord;
 	tma_import_result res;
+	tma_strmap seen;           /* the documents of this import */
 };
 
 static void importer_free(tma_importer *im)
 {
+	tma_strmap_free(&im->seen);
 	inserter_free(&im->ins);
 	sqlite3_finalize(im->prop);
 	sqlite3_finalize(im->dup);
@@ -1318,10 +1320,17 @@ int tma_importer_doc(tma_importer *im, const char *name, const char *const *lang
 		     int nlang, tma_error *err)
 {
 	char joined[TMA_VIEW_LANGS * (TMA_LANG_MAX + 1)] = "";
-	int l, rc, gone;
+	int l, rc, gone, added;
+	uint32_t id;
 
 	if ((rc = finish_doc(im, err)))
 		return rc;
+	/* Its units would replace those stored a moment ago. */
+	if (tma_strmap_intern(&im->seen, name, strlen(name), &id, &added))
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
+	if (!added)
+		return tma_fail(err, TMA_EINPUT, "document '%s' again, after another one: "
+				"the units of a document must come together", name);
 	if (nlang < 1 || nlang > TMA_VIEW_LANGS)
 		return tma_fail(err, TMA_EINPUT, "%s: %d languages in one document",
 				im->source, nlang);

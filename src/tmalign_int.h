@@ -65,6 +65,12 @@ static inline int tma_is_space(UChar32 c)
 	return u_isUWhiteSpace(c);
 }
 
+/*
+ * The offset of the first byte of s[0..n) that is not part of valid UTF-8,
+ * or of a NUL byte; -1 when there is none.
+ */
+long tma_utf8_bad(const char *s, size_t n);
+
 /* Is u a line break: LF, CR, NEL, LS or PS? */
 int tma_is_newline(UChar32 c);
 

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/utf8.h>
+
 #include "tmalign_int.h"
 
 char *tma_strdup(const char *s)
@@ -132,4 +134,18 @@ void tma_strmap_free(tma_strmap *m)
 	free(m->len);
 	free(m->arena);
 	memset(m, 0, sizeof(*m));
+}
+
+long tma_utf8_bad(const char *s, size_t n)
+{
+	int32_t at = 0, len = (int32_t)n, start;
+	UChar32 c;
+
+	while (at < len) {
+		start = at;
+		U8_NEXT(s, at, len, c);
+		if (c <= 0)
+			return start;
+	}
+	return -1;
 }
