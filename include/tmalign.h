@@ -565,6 +565,13 @@ void tma_lookup_free(tma_lookup *lk);
 int tma_lookup_run(tma_lookup *lk, const tma_lookup_opts *opts, const char *query,
 		   const tma_hit **hits, size_t *nhits, tma_error *err);
 
+/**
+ * Free what the libraries underneath keep for the life of the process
+ * (ICU's caches, libxml2's parser state, SQLite's), so that a memory
+ * checker sees nothing left. Call it last, when no tmalign object is left.
+ */
+void tma_cleanup(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/parser.h>
+#include <sqlite3.h>
+#include <unicode/uclean.h>
 #include <unicode/utf8.h>
 
 #include "tmalign_int.h"
@@ -148,4 +151,11 @@ long tma_utf8_bad(const char *s, size_t n)
 			return start;
 	}
 	return -1;
+}
+
+void tma_cleanup(void)
+{
+	xmlCleanupParser();
+	sqlite3_shutdown();
+	u_cleanup();
 }

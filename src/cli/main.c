@@ -170,6 +170,7 @@ void cli_tm_close_new(tma_tm *tm, const char *path, int created, int kept)
 int main(int argc, char **argv)
 {
 	const cli_command *c;
+	int rc;
 
 	/* A file size limit must fail a write, not kill the process. */
 	signal(SIGXFSZ, SIG_IGN);
@@ -190,5 +191,7 @@ int main(int argc, char **argv)
 			argv[1]);
 		return EXIT_USAGE;
 	}
-	return c->run(argc - 1, argv + 1);
+	rc = c->run(argc - 1, argv + 1);
+	tma_cleanup();
+	return rc;
 }
