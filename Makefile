@@ -111,7 +111,7 @@ test: build/test/tmalign build/test/sqltool build/tmx14.dtd $(addprefix build/te
 		sh tests/run.sh $(addprefix build/test/,$(TESTS))
 
 valgrind: build/tmalign build/test/sqltool build/tmx14.dtd
-	@TMALIGN=build/tmalign SQLTOOL=build/test/sqltool TMX_DTD=$(CURDIR)/build/tmx14.dtd TMALIGN_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" \
+	@TMALIGN=build/tmalign SQLTOOL=build/test/sqltool TMX_DTD=$(CURDIR)/build/tmx14.dtd TMALIGN_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite" \
 		sh tests/run.sh
 
 bench: build/tmalign build/bench
