@@ -273,24 +273,19 @@ static int words_of(tma_lookup *lk, const char *s, word *w, int max, char *folde
 			return -1;
 		}
 	}
-	u_strFromUTF8(lk->u, lk->ucap, &n, s, (int32_t)slen, &st);
-	if (U_FAILURE(st))
-		return 0;
-	/* UTF-8 offsets of the UTF-16 units, to mark words in the text. */
-	{
-		int32_t bi = 0;
-		for (i = 0; i < n; i++) {
-			unsigned char c = (unsigned char)s[bi];
-			lk->u8off[i] = bi;
-			if (U16_IS_LEAD(lk->u[i])) {
-				lk->u8off[++i] = bi;
-				bi += 4;
-			} else {
-				bi += c < 0x80 ? 1 : c < 0xE0 ? 2 : 3;
-			}
-		}
-		lk->u8off[n] = (int32_t)slen;
+	/* UTF-16 for ICU, with the UTF-8 offset of each unit to mark words. */
+	for (i = 0; i < (int32_t)slen;) {
+		int32_t at = i, from = n;
+		UChar32 c;
+
+		U8_NEXT(s, i, (int32_t)slen, c);
+		if (c < 0)
+			c = 0xFFFD;
+		U16_APPEND_UNSAFE(lk->u, n, c);
+		while (from < n)
+			lk->u8off[from++] = at;
 	}
+	lk->u8off[n] = (int32_t)slen;
 	ubrk_setText(lk->wb, lk->u, n, &st);
 	for (a = ubrk_first(lk->wb), b = ubrk_next(lk->wb); b != UBRK_DONE && k < max;
 	     a = b, b = ubrk_next(lk->wb)) {

@@ -202,6 +202,12 @@ static void test_concordance(void **state)
 		assert_string_equal(hits[k].kind, "concordance");
 		assert_memory_equal(hits[k].source + hits[k].at, "Де Кроо", strlen("Де Кроо"));
 		assert_int_equal(hits[k].nmark, 2);
+		/* Marks are byte ranges of the UTF-8 source. */
+		assert_int_equal(hits[k].mark[0][0], hits[k].at);
+		assert_int_equal(hits[k].mark[0][1] - hits[k].mark[0][0], strlen("Де"));
+		assert_memory_equal(hits[k].source + hits[k].mark[1][0], "Кроо",
+				    hits[k].mark[1][1] - hits[k].mark[1][0]);
+		assert_int_equal(hits[k].mark[1][1] - hits[k].mark[1][0], strlen("Кроо"));
 		assert_non_null(strstr(trans(&hits[k], "en"), "De Croo"));
 	}
 	/* Two letters work too. */
