@@ -477,6 +477,7 @@ typedef struct tma_batch_result {
 	const char *message;       /**< why it failed or was skipped, or NULL */
 	const tma_alignment *al;   /**< when aligned */
 	tma_doc *const *docs;      /**< its sentences, one doc per language */
+	const tma_source *src;     /**< its files, one per language */
 	tma_store_result store;    /**< what storing did, with a memory */
 } tma_batch_result;
 

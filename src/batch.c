@@ -632,6 +632,7 @@ int tma_batch_run(const tma_batch_list *list, const tma_batch_opts *opts,
 		r.message = s->message[0] ? s->message : NULL;
 		r.al = s->al;
 		r.docs = s->docs;
+		r.src = s->src;
 		if (r.status == TMA_OK && opts->tm &&
 		    (rc = store(opts, r.item, s, &r, &in_group, &group_start, &group_docs,
 			       &pending, sum, err)))

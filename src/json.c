@@ -3,12 +3,17 @@
  *
  * Export: one object per unit, {"doc", "tuid", LANG: [sentences]...,
  * "score", "bead", "pos": {LANG: index of the first sentence}}, the
- * languages of the unit's document (or those asked) in order. "json" is one
- * array, "jsonl" one object a line; both stream.
+ * languages of the unit's document (or those asked) in order; the first
+ * unit of each document adds "source": {LANG: {"file", "hash"}}, the files
+ * it was aligned from and their content hashes. "json" is one array,
+ * "jsonl" one object a line; both stream.
  *
  * Import takes what export and `tmalign align --print jsonl` write: every
  * key that is a language tag holding an array of strings is a side; "doc"
- * names the document (else the file does), "score" and "bead" are kept.
+ * names the document (else the file does), "score" and "bead" are kept,
+ * and "source" becomes the document's versions (else the file imported is
+ * their source): a memory merged from shards knows where each article came
+ * from, and a batch over the same files skips what it holds.
  * Units of one document are consecutive lines; a document replaces one of
  * the same name. Errors name the file and line; one transaction per file.
  */
@@ -25,9 +30,21 @@ typedef struct json_out {
 	char langs[TMA_VIEW_LANGS][TMA_LANG_MAX];
 	int nlangs;
 	size_t units;
+	int64_t source_doc;        /* the document whose source was written */
 } json_out;
 
 #define WRITE_FAILED 1
+
+/* Whether lang is to be written: one of those asked, or any when none was. */
+static int asked(const json_out *o, const char *lang)
+{
+	int k;
+
+	for (k = 0; k < o->nlangs; k++)
+		if (strcmp(o->langs[k], lang) == 0)
+			return 1;
+	return !o->nlangs;
+}
 
 /* The sides to write: the languages asked, else all of the unit's. */
 static int json_unit(const tma_unit_view *v, void *ctx)
@@ -75,12 +92,27 @@ static int json_unit(const tma_unit_view *v, void *ctx)
 	    !(pos = cJSON_AddObjectToObject(obj, "pos")))
 		goto done;
 	for (l = 0; l < v->nside; l++) {
-		int asked = !o->nlangs;
-		for (k = 0; k < o->nlangs && !asked; k++)
-			asked = strcmp(o->langs[k], v->side[l].lang) == 0;
-		if (asked && v->side[l].n > 0 &&
+		if (asked(o, v->side[l].lang) && v->side[l].n > 0 &&
 		    !cJSON_AddNumberToObject(pos, v->side[l].lang, (double)v->side[l].pos))
 			goto done;
+	}
+	if (v->doc_id != o->source_doc && v->nsource) {
+		cJSON *src = cJSON_AddObjectToObject(obj, "source");
+		if (!src)
+			goto done;
+		/* In the document's language order. */
+		for (l = 0; l < v->nside; l++)
+			for (k = 0; k < v->nsource; k++) {
+				cJSON *one;
+				if (strcmp(v->source[k].lang, v->side[l].lang) != 0 ||
+				    !asked(o, v->side[l].lang))
+					continue;
+				if (!(one = cJSON_AddObjectToObject(src, v->source[k].lang)) ||
+				    !cJSON_AddStringToObject(one, "file", v->source[k].file) ||
+				    !cJSON_AddStringToObject(one, "hash", v->source[k].hash))
+					goto done;
+			}
+		o->source_doc = v->doc_id;
 	}
 	text = cJSON_PrintUnformatted(obj);
 	if (!text)
@@ -106,6 +138,7 @@ int tma_export_json(tma_tm *tm, const tma_export_opts *opts, int lines,
 
 	memset(&o, 0, sizeof(o));
 	o.out = out;
+	o.source_doc = -1;
 	o.lines = lines;
 	while (p && *p) {
 		char tag[64];
@@ -138,13 +171,40 @@ int tma_export_json(tma_tm *tm, const tma_export_opts *opts, int lines,
 /* Keys of a unit object that are not languages. */
 static int reserved(const char *key)
 {
-	static const char *const keys[] = { "doc", "tuid", "score", "bead", "pos", NULL };
+	static const char *const keys[] = { "doc", "tuid", "score", "bead", "pos", "source",
+					    NULL };
 	int k;
 
 	for (k = 0; keys[k]; k++)
 		if (strcmp(key, keys[k]) == 0)
 			return 1;
 	return 0;
+}
+
+/* "source": {LANG: {"file": "...", "hash": "..."}}, the document's versions. */
+static int import_source(tma_importer *im, const cJSON *source, tma_error *err)
+{
+	const cJSON *one;
+
+	if (!cJSON_IsObject(source))
+		return tma_fail(err, TMA_EINPUT, "\"source\" must be an object of languages");
+	cJSON_ArrayForEach(one, source) {
+		const cJSON *file = cJSON_GetObjectItemCaseSensitive(one, "file");
+		const cJSON *hash = cJSON_GetObjectItemCaseSensitive(one, "hash");
+		char lang[TMA_LANG_MAX];
+		int rc;
+
+		if (tma_lang_normalize(lang, NULL, one->string))
+			return tma_fail(err, TMA_EINPUT, "\"source\": '%s' is not a language "
+					"code", one->string);
+		if (!cJSON_IsString(file) || (hash && !cJSON_IsString(hash)))
+			return tma_fail(err, TMA_EINPUT, "\"source\" of %s needs \"file\" (and "
+					"\"hash\") as strings", lang);
+		if ((rc = tma_importer_source(im, lang, file->valuestring,
+					      hash ? hash->valuestring : NULL, err)))
+			return rc;
+	}
+	return TMA_OK;
 }
 
 /* Read one line of any length into *buf; returns its length or -1 at EOF. */
@@ -267,6 +327,9 @@ int tma_import_jsonl(tma_tm *tm, const char *path, tma_import_result *res,
 				rc = tma_importer_doc(im, doc, langs, u.nside, err);
 			}
 		}
+		item = cJSON_GetObjectItemCaseSensitive(obj, "source");
+		if (!rc && item)
+			rc = import_source(im, item, err);
 		if (!rc)
 			rc = tma_importer_unit(im, &u, err);
 		if (rc && err && !strstr(err->message, path)) {

@@ -1036,9 +1036,11 @@ static void view_sides(tma_unit_view *v, const char *langs)
 int tma_tm_walk(tma_tm *tm, const tma_export_opts *opts,
 		int (*cb)(const tma_unit_view *, void *), void *ctx, tma_error *err)
 {
-	sqlite3_stmt *units = NULL, *sents = NULL, *props = NULL;
+	sqlite3_stmt *units = NULL, *sents = NULL, *props = NULL, *vers = NULL;
 	walk_buf b = { NULL, 0, 0, NULL, NULL, 0, 0 };
 	walk_buf pb = { NULL, 0, 0, NULL, NULL, 0, 0 };
+	walk_buf vb = { NULL, 0, 0, NULL, NULL, 0, 0 };   /* the document's versions */
+	sqlite3_int64 doc = -1;
 	const char **ptrs = NULL;
 	size_t pcap = 0;
 	char *joined = NULL;
@@ -1050,7 +1052,7 @@ int tma_tm_walk(tma_tm *tm, const tma_export_opts *opts,
 	if (rc)
 		return rc;
 	rc = sqlite3_prepare_v2(tm->db,
-		"SELECT u.id, d.name, d.langs, u.ord, u.score, u.bead FROM unit u "
+		"SELECT u.id, d.name, d.langs, u.ord, u.score, u.bead, d.id FROM unit u "
 		"JOIN document d ON d.id = u.doc WHERE (?1 IS NULL OR d.name = ?1) "
 		"AND u.score >= ?2 ORDER BY u.doc, u.ord", -1, &units, NULL);
 	if (rc == SQLITE_OK)
@@ -1061,6 +1063,10 @@ int tma_tm_walk(tma_tm *tm, const tma_export_opts *opts,
 		rc = sqlite3_prepare_v2(tm->db,
 			"SELECT type, value FROM unit_prop WHERE unit = ?1 ORDER BY rowid",
 			-1, &props, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(tm->db,
+			"SELECT lang, source, hash FROM version WHERE doc = ?1 ORDER BY lang",
+			-1, &vers, NULL);
 	if (rc != SQLITE_OK) {
 		rc = db_fail(tm, err, rc, "cannot read");
 		goto done;
@@ -1076,6 +1082,32 @@ int tma_tm_walk(tma_tm *tm, const tma_export_opts *opts,
 
 		memset(&v, 0, sizeof(v));
 		view_sides(&v, (const char *)sqlite3_column_text(units, 2));
+		/* A new document: its versions, read once. */
+		if (sqlite3_column_int64(units, 6) != doc) {
+			doc = sqlite3_column_int64(units, 6);
+			vb.used = vb.nsent = 0;
+			sqlite3_bind_int64(vers, 1, doc);
+			while ((rc = sqlite3_step(vers)) == SQLITE_ROW && vb.nsent < 3 * TMA_VIEW_LANGS)
+				for (l = 0; l < 3 && rc == SQLITE_ROW; l++)
+					if (buf_add(&vb, (const char *)sqlite3_column_text(vers, l),
+						    (size_t)sqlite3_column_bytes(vers, l), l))
+						rc = TMA_ENOMEM;
+			sqlite3_reset(vers);
+			if (rc == TMA_ENOMEM) {
+				rc = tma_fail(err, rc, "out of memory");
+				goto done;
+			}
+			if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+				rc = db_fail(tm, err, rc, "cannot read");
+				goto done;
+			}
+		}
+		v.doc_id = doc;
+		for (k = 0; k + 2 < vb.nsent; k += 3, v.nsource++) {
+			v.source[v.nsource].lang = vb.text + vb.off[k];
+			v.source[v.nsource].file = vb.text + vb.off[k + 1];
+			v.source[v.nsource].hash = vb.text + vb.off[k + 2];
+		}
 		b.used = b.nsent = 0;
 		sqlite3_bind_int64(sents, 1, id);
 		while ((rc = sqlite3_step(sents)) == SQLITE_ROW) {
@@ -1171,12 +1203,16 @@ done:
 	sqlite3_finalize(units);
 	sqlite3_finalize(sents);
 	sqlite3_finalize(props);
+	sqlite3_finalize(vers);
 	free(b.text);
 	free(b.off);
 	free(b.side);
 	free(pb.text);
 	free(pb.off);
 	free(pb.side);
+	free(vb.text);
+	free(vb.off);
+	free(vb.side);
 	free(ptrs);
 	free(joined);
 	return rc;
@@ -1237,13 +1273,28 @@ struct tma_importer {
 	char lang[TMA_VIEW_LANGS][TMA_LANG_MAX];
 	int64_t pos[TMA_VIEW_LANGS];
 	uint64_t vhash[TMA_VIEW_LANGS];
+	char *vsource[TMA_VIEW_LANGS]; /* the file a version came from, when told */
+	char vgiven[TMA_VIEW_LANGS][17]; /* and its content hash, when told */
 	int64_t ord;
 	tma_import_result res;
 	tma_strmap seen;           /* the documents of this import */
 };
 
+/* Forget the sources told for the current document. */
+static void forget_sources(tma_importer *im)
+{
+	int l;
+
+	for (l = 0; l < TMA_VIEW_LANGS; l++) {
+		free(im->vsource[l]);
+		im->vsource[l] = NULL;
+		im->vgiven[l][0] = '\0';
+	}
+}
+
 static void importer_free(tma_importer *im)
 {
+	forget_sources(im);
 	tma_strmap_free(&im->seen);
 	inserter_free(&im->ins);
 	sqlite3_finalize(im->prop);
@@ -1302,10 +1353,14 @@ static int finish_doc(tma_importer *im, tma_error *err)
 	}
 	for (l = 0; l < im->nlang; l++) {
 		char hash[24];
-		snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)im->vhash[l]);
+		if (im->vgiven[l][0])
+			snprintf(hash, sizeof(hash), "%s", im->vgiven[l]);
+		else
+			snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)im->vhash[l]);
 		sqlite3_bind_int64(im->ins.version, 1, im->doc);
 		sqlite3_bind_text(im->ins.version, 2, im->lang[l], -1, SQLITE_STATIC);
-		sqlite3_bind_text(im->ins.version, 3, im->source, -1, SQLITE_STATIC);
+		sqlite3_bind_text(im->ins.version, 3, im->vsource[l] ? im->vsource[l] : im->source,
+				  -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(im->ins.version, 4, hash, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(im->ins.version, 5, im->pos[l]);
 		if ((rc = step(im->tm, im->ins.version, err)))
@@ -1313,6 +1368,32 @@ static int finish_doc(tma_importer *im, tma_error *err)
 	}
 	im->res.documents++;
 	im->doc = 0;
+	forget_sources(im);
+	return TMA_OK;
+}
+
+int tma_importer_source(tma_importer *im, const char *lang, const char *file,
+			const char *hash, tma_error *err)
+{
+	int l;
+	size_t k;
+
+	for (l = 0; l < im->nlang && strcmp(im->lang[l], lang) != 0; l++)
+		;
+	if (!im->doc || l == im->nlang)
+		return tma_fail(err, TMA_EINPUT, "\"source\" names %s, which is not one of "
+				"the document's languages", lang);
+	if (!file[0])
+		return tma_fail(err, TMA_EINPUT, "the source file in %s is empty", lang);
+	for (k = 0; hash && hash[k] && strchr("0123456789abcdef", hash[k]); k++)
+		;
+	if (hash && (k != 16 || hash[k]))
+		return tma_fail(err, TMA_EINPUT, "the source hash in %s is not 16 hex digits",
+				lang);
+	free(im->vsource[l]);
+	if (!(im->vsource[l] = tma_strdup(file)))
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
+	snprintf(im->vgiven[l], sizeof(im->vgiven[l]), "%s", hash ? hash : "");
 	return TMA_OK;
 }
 
@@ -1325,6 +1406,7 @@ int tma_importer_doc(tma_importer *im, const char *name, const char *const *lang
 
 	if ((rc = finish_doc(im, err)))
 		return rc;
+	forget_sources(im);
 	/* Its units would replace those stored a moment ago. */
 	if (tma_strmap_intern(&im->seen, name, strlen(name), &id, &added))
 		return tma_fail(err, TMA_ENOMEM, "out of memory");

@@ -236,6 +236,11 @@ typedef struct tma_side {
 /* A unit as tma_tm_walk shows it; valid during the callback only. */
 typedef struct tma_unit_view {
 	const char *doc;
+	int64_t doc_id;
+	int nsource;               /* where the document's versions came from */
+	struct {
+		const char *lang, *file, *hash;
+	} source[TMA_VIEW_LANGS];
 	int64_t ord;
 	double score;
 	const char *bead;
@@ -295,6 +300,15 @@ int tma_importer_begin(tma_importer **out, tma_tm *tm, const char *source,
 /* Start document name (replacing one of that name) in languages langs. */
 int tma_importer_doc(tma_importer *im, const char *name, const char *const *langs,
 		     int nlang, tma_error *err);
+
+/*
+ * Say where the current document's version in lang came from: file, and
+ * its content hash (16 hex digits, as tma_tm_store keeps it) or NULL.
+ * Untold, a version's source is the file imported and its hash that of its
+ * sentences.
+ */
+int tma_importer_source(tma_importer *im, const char *lang, const char *file,
+			const char *hash, tma_error *err);
 
 /* Add a unit to the current document; its languages must be the document's. */
 int tma_importer_unit(tma_importer *im, const tma_import_unit *u, tma_error *err);

@@ -68,8 +68,12 @@ static void print_tsv(const tma_alignment *al, tma_doc *const *docs)
 	}
 }
 
+/*
+ * One object per unit; the first also says where each version came from,
+ * as export does, so that `tmalign import` of the lines keeps it.
+ */
 static int print_jsonl(const tma_alignment *al, tma_doc *const *docs,
-		       const char *name)
+		       const tma_source *src, const char *name)
 {
 	size_t i;
 	int l, k;
@@ -94,6 +98,22 @@ static int print_jsonl(const tma_alignment *al, tma_doc *const *docs,
 			}
 		}
 		cJSON_AddNumberToObject(o, "score", (double)(int)(u->score * 1000 + 0.5) / 1000);
+		if (i == 0) {
+			cJSON *from = cJSON_AddObjectToObject(o, "source");
+			for (l = 0; from && l < al->nlang; l++) {
+				cJSON *one = cJSON_AddObjectToObject(from, al->lang[l]);
+				char hash[24];
+				snprintf(hash, sizeof(hash), "%016llx",
+					 (unsigned long long)src[l].hash);
+				if (!one || !cJSON_AddStringToObject(one, "file", src[l].path) ||
+				    !cJSON_AddStringToObject(one, "hash", hash))
+					from = NULL;
+			}
+			if (!from) {
+				cJSON_Delete(o);
+				return -1;
+			}
+		}
 		line = cJSON_PrintUnformatted(o);
 		cJSON_Delete(o);
 		if (!line)
@@ -217,7 +237,7 @@ static int on_article(const tma_batch_result *r, void *ctx)
 			print_ladder(r->al);
 		else if (v->mode == PRINT_TSV)
 			print_tsv(r->al, r->docs);
-		else if (v->mode == PRINT_JSONL && print_jsonl(r->al, r->docs, r->item->name))
+		else if (v->mode == PRINT_JSONL && print_jsonl(r->al, r->docs, r->src, r->item->name))
 			return 1;
 	} else if (r->status != TMA_BATCH_SKIPPED) {
 		char line[1400], **f;
@@ -471,7 +491,7 @@ int cmd_align(int argc, char **argv)
 		print_ladder(al);
 	else if (mode == PRINT_TSV)
 		print_tsv(al, docs);
-	else if (mode == PRINT_JSONL && print_jsonl(al, docs, name))
+	else if (mode == PRINT_JSONL && print_jsonl(al, docs, src, name))
 		status = EXIT_FAIL;
 	if (fflush(stdout) || ferror(stdout)) {
 		cli_warn("cannot write the output");
