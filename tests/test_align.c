@@ -93,6 +93,20 @@ static char *align_ladder(tma_aligner *al, tma_doc **docs, int n)
 	return s;
 }
 
+/* Align docs[0..n) with the default aligner, compare the ladder, free the docs. */
+static void assert_ladder(tma_doc **docs, int n, const char *want)
+{
+	tma_aligner *al = aligner();
+	char *s = align_ladder(al, docs, n);
+	int k;
+
+	assert_string_equal(s, want);
+	free(s);
+	for (k = 0; k < n; k++)
+		tma_doc_free(docs[k]);
+	tma_aligner_free(al);
+}
+
 static const char *const EN[] = {
 	"NATO accuses Russia of malicious actions against Alliance countries",
 	"NATO members have expressed concern over Russia's recent actions on the territory of 32 Alliance countries.",
@@ -117,17 +131,10 @@ static const char *const UK[] = {
 
 static void test_one_to_one(void **state)
 {
-	tma_aligner *al = aligner();
 	tma_doc *docs[2] = { doc_of("en", EN), doc_of("uk", UK) };
-	char *s;
 
 	(void)state;
-	s = align_ladder(al, docs, 2);
-	assert_string_equal(s, "[0]:[0] [1]:[1] [2]:[2] [3]:[3] [4]:[4] [5]:[5] [6]:[6]");
-	free(s);
-	tma_doc_free(docs[0]);
-	tma_doc_free(docs[1]);
-	tma_aligner_free(al);
+	assert_ladder(docs, 2, "[0]:[0] [1]:[1] [2]:[2] [3]:[3] [4]:[4] [5]:[5] [6]:[6]");
 }
 
 static void test_deletion_and_insertion(void **state)
@@ -143,17 +150,10 @@ static void test_deletion_and_insertion(void **state)
 		"Саміт відбудеться в Брюсселі наступного тижня.",
 		NULL
 	};
-	tma_aligner *al = aligner();
 	tma_doc *docs[2] = { doc_of("en", EN), doc_of("uk", uk) };
-	char *s;
 
 	(void)state;
-	s = align_ladder(al, docs, 2);
-	assert_string_equal(s, "[0]:[0] [1]:[1] [2]:[] [3]:[2] []:[3] [4]:[4] [5]:[5] [6]:[6]");
-	free(s);
-	tma_doc_free(docs[0]);
-	tma_doc_free(docs[1]);
-	tma_aligner_free(al);
+	assert_ladder(docs, 2, "[0]:[0] [1]:[1] [2]:[] [3]:[2] []:[3] [4]:[4] [5]:[5] [6]:[6]");
 }
 
 static void test_merge(void **state)
@@ -168,17 +168,10 @@ static void test_merge(void **state)
 		"Саммит пройдет в Брюсселе на следующей неделе.",
 		NULL
 	};
-	tma_aligner *al = aligner();
 	tma_doc *docs[2] = { doc_of("en", EN), doc_of("ru", ru) };
-	char *s;
 
 	(void)state;
-	s = align_ladder(al, docs, 2);
-	assert_string_equal(s, "[0]:[0] [1]:[1] [2]:[2] [3, 4]:[3] [5]:[4] [6]:[5]");
-	free(s);
-	tma_doc_free(docs[0]);
-	tma_doc_free(docs[1]);
-	tma_aligner_free(al);
+	assert_ladder(docs, 2, "[0]:[0] [1]:[1] [2]:[2] [3, 4]:[3] [5]:[4] [6]:[5]");
 }
 
 static void test_three_languages(void **state)
@@ -204,19 +197,11 @@ static void test_three_languages(void **state)
 		"Саммит пройдет в Брюсселе на следующей неделе.",
 		NULL
 	};
-	tma_aligner *al = aligner();
 	tma_doc *docs[3] = { doc_of("en", EN), doc_of("uk", uk), doc_of("ru", ru) };
-	char *s;
 
 	(void)state;
-	s = align_ladder(al, docs, 3);
-	assert_string_equal(s, "[0]:[0]:[0] [1]:[1]:[1] [2]:[2, 3]:[2] [3]:[4]:[3] "
+	assert_ladder(docs, 3, "[0]:[0]:[0] [1]:[1]:[1] [2]:[2, 3]:[2] [3]:[4]:[3] "
 			       "[4]:[5]:[4] [5]:[6]:[] [6]:[7]:[5]");
-	free(s);
-	tma_doc_free(docs[0]);
-	tma_doc_free(docs[1]);
-	tma_doc_free(docs[2]);
-	tma_aligner_free(al);
 }
 
 static void test_stray_number(void **state)
@@ -238,17 +223,10 @@ static void test_stray_number(void **state)
 		"Спостерігачі очікують 1 невеликого прогресу.",
 		NULL
 	};
-	tma_aligner *al = aligner();
 	tma_doc *docs[2] = { doc_of("en", en), doc_of("uk", uk) };
-	char *s;
 
 	(void)state;
-	s = align_ladder(al, docs, 2);
-	assert_string_equal(s, "[0]:[0] [1]:[1] [2]:[2] [3]:[3] [4]:[4]");
-	free(s);
-	tma_doc_free(docs[0]);
-	tma_doc_free(docs[1]);
-	tma_aligner_free(al);
+	assert_ladder(docs, 2, "[0]:[0] [1]:[1] [2]:[2] [3]:[3] [4]:[4]");
 }
 
 static void test_empty_side(void **state)
@@ -367,17 +345,10 @@ static void test_other_language_pair(void **state)
 		"Plus de 4000 personnes ont manifesté à Munich.",
 		NULL
 	};
-	tma_aligner *al = aligner();
 	tma_doc *docs[2] = { doc_of("de", de), doc_of("fr", fr) };
-	char *s;
 
 	(void)state;
-	s = align_ladder(al, docs, 2);
-	assert_string_equal(s, "[0]:[0] [1]:[1] []:[2] [2]:[3] [3]:[4]");
-	free(s);
-	tma_doc_free(docs[0]);
-	tma_doc_free(docs[1]);
-	tma_aligner_free(al);
+	assert_ladder(docs, 2, "[0]:[0] [1]:[1] []:[2] [2]:[3] [3]:[4]");
 }
 
 static void test_bead_and_errors(void **state)
