@@ -133,26 +133,14 @@ int tma_export_json(tma_tm *tm, const tma_export_opts *opts, int lines,
 		    FILE *out, size_t *units, tma_error *err)
 {
 	json_out o;
-	const char *p = opts ? opts->langs : NULL;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
 	o.out = out;
 	o.source_doc = -1;
 	o.lines = lines;
-	while (p && *p) {
-		char tag[64];
-		size_t len = strcspn(p, ",");
-		if (len >= sizeof(tag) || o.nlangs == TMA_VIEW_LANGS)
-			return tma_fail(err, TMA_EUSAGE, "bad language list '%s'", opts->langs);
-		memcpy(tag, p, len);
-		tag[len] = '\0';
-		if (tma_lang_normalize(o.langs[o.nlangs++], NULL, tag))
-			return tma_fail(err, TMA_EUSAGE, "'%s' is not a language code", tag);
-		p += len;
-		if (*p == ',')
-			p++;
-	}
+	if ((rc = tma_lang_list(opts ? opts->langs : NULL, o.langs, &o.nlangs, err)))
+		return rc;
 	if (!lines && fputs("[\n", out) == EOF)
 		return tma_fail(err, TMA_EIO, "cannot write the JSON");
 	rc = tma_tm_walk(tm, opts, json_unit, &o, err);

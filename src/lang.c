@@ -79,3 +79,27 @@ int tma_lang_from_filename(char out[TMA_LANG_MAX], char *stem, size_t stem_size,
 	}
 	return TMA_OK;
 }
+
+int tma_lang_list(const char *spec, char langs[][TMA_LANG_MAX], int *n,
+		  tma_error *err)
+{
+	const char *p = spec;
+
+	*n = 0;
+	while (p && *p) {
+		char tag[64];
+		size_t len = strcspn(p, ",");
+		if (len >= sizeof(tag) || *n == TMA_VIEW_LANGS)
+			return tma_fail(err, TMA_EUSAGE, "too many or too long languages in '%s'",
+					spec);
+		memcpy(tag, p, len);
+		tag[len] = '\0';
+		if (tma_lang_normalize(langs[*n], NULL, tag))
+			return tma_fail(err, TMA_EUSAGE, "'%s' is not a language code", tag);
+		(*n)++;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return TMA_OK;
+}

@@ -96,6 +96,14 @@ int tma_grow(void *pa, size_t *cap, size_t need, size_t elsize);
 int tma_doc_push(tma_doc *doc, size_t *cap, int para, size_t start, size_t end,
 		 char *text, size_t len, size_t nchars);
 
+/*
+ * The languages of a list such as "en,uk" (NULL or empty: none), normalised
+ * into langs, *n of them; TMA_EUSAGE when one is not a language code or
+ * there are more than TMA_VIEW_LANGS.
+ */
+int tma_lang_list(const char *spec, char langs[][TMA_LANG_MAX], int *n,
+		  tma_error *err);
+
 /* A new empty doc for lang, or NULL when out of memory. */
 tma_doc *tma_doc_new(const char *lang);
 

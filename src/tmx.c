@@ -67,31 +67,6 @@ char *tma_xml_clean(char *out, const char *s, size_t n)
 /* ------------------------------------------------------------------ */
 /* Export                                                              */
 
-/* The languages asked for: "en,uk" normalised into langs. */
-static int parse_langs(const char *spec, char langs[][TMA_LANG_MAX], int *n,
-		       tma_error *err)
-{
-	const char *p = spec;
-
-	*n = 0;
-	while (p && *p) {
-		char tag[64];
-		size_t len = strcspn(p, ",");
-		if (len >= sizeof(tag) || *n == TMA_VIEW_LANGS)
-			return tma_fail(err, TMA_EUSAGE, "too many or too long languages in '%s'",
-					spec);
-		memcpy(tag, p, len);
-		tag[len] = '\0';
-		if (tma_lang_normalize(langs[*n], NULL, tag))
-			return tma_fail(err, TMA_EUSAGE, "'%s' is not a language code", tag);
-		(*n)++;
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	return TMA_OK;
-}
-
 /* The units to write: the sides of the languages asked, in their order. */
 typedef struct selection {
 	char langs[TMA_VIEW_LANGS][TMA_LANG_MAX];
@@ -206,7 +181,7 @@ int tma_export_tmx(tma_tm *tm, const tma_export_opts *opts, FILE *out,
 	if (!opts)
 		opts = &none;
 	memset(&o, 0, sizeof(o));
-	if ((rc = parse_langs(opts->langs, o.sel.langs, &o.sel.nlangs, err)))
+	if ((rc = tma_lang_list(opts->langs, o.sel.langs, &o.sel.nlangs, err)))
 		return rc;
 	/* srclang: asked for, else the first language asked, else the memory's. */
 	if (opts->srclang) {

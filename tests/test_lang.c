@@ -2,6 +2,7 @@
  * test_lang.c - language tags and file names (src/lang.c).
  */
 #include "testutil.h"
+#include "tmalign_int.h"
 
 static void expect(const char *tag, const char *lang, const char *region)
 {
@@ -59,11 +60,35 @@ static void test_filename(void **state)
 			 TMA_ENOTFOUND);
 }
 
+/* A list of languages as --langs takes it. */
+static void test_list(void **state)
+{
+	char langs[TMA_VIEW_LANGS][TMA_LANG_MAX], many[TMA_VIEW_LANGS * 3 + 8] = "";
+	tma_error err = { 0, "" };
+	int n = -1, k;
+
+	(void)state;
+	assert_int_equal(tma_lang_list("ua,EN-us,ru", langs, &n, &err), TMA_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(langs[0], "uk");
+	assert_string_equal(langs[1], "en");
+	assert_string_equal(langs[2], "ru");
+	assert_int_equal(tma_lang_list(NULL, langs, &n, &err), TMA_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(tma_lang_list("en,xx!", langs, &n, &err), TMA_EUSAGE);
+	assert_non_null(strstr(err.message, "'xx!' is not a language code"));
+	for (k = 0; k <= TMA_VIEW_LANGS; k++)
+		strcat(many, k ? ",en" : "en");
+	assert_int_equal(tma_lang_list(many, langs, &n, &err), TMA_EUSAGE);
+	assert_non_null(strstr(err.message, "too many"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalize),
 		cmocka_unit_test(test_filename),
+		cmocka_unit_test(test_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
