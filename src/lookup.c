@@ -38,6 +38,7 @@
 #define PHRASE_FIRST 50      /* sentences holding the whole query looked at */
 #define SHORT_QUERY 5        /* words of a query that is looked up as a phrase */
 #define DF_CACHE_MAX 200000  /* words whose frequency a session remembers */
+#define DIST_CELLS ((MAX_WORDS + 1) * (MAX_WORDS + 1)) /* the distance matrix */
 
 /* A word of a text: its folded form's hash and where it stands (bytes). */
 typedef struct word {
@@ -54,6 +55,7 @@ struct tma_lookup {
 	int32_t ucap;
 	int32_t *u8off;          /* scratch: UTF-8 offset of each UTF-16 unit */
 	int32_t u8cap;
+	int *dist;               /* scratch: the word distance matrix */
 	tma_hit *hits;
 	size_t nhits, hitcap;
 	char *arena;             /* texts of the hits */
@@ -97,8 +99,13 @@ int tma_lookup_new(tma_lookup **out, tma_tm *tm, tma_error *err)
 		return tma_fail(err, TMA_ENOMEM, "out of memory");
 	lk->tm = tm;
 	lk->db = tma_tm_db(tm);
+	if (!(lk->dist = malloc(sizeof(int) * DIST_CELLS))) {
+		free(lk);
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
+	}
 	lk->wb = ubrk_open(UBRK_WORD, "en", NULL, 0, &st);
 	if (U_FAILURE(st)) {
+		free(lk->dist);
 		free(lk);
 		return tma_fail_icu(err, st, "cannot open the word iterator");
 	}
@@ -149,6 +156,7 @@ void tma_lookup_free(tma_lookup *lk)
 	sqlite3_finalize(lk->docname);
 	free(lk->u);
 	free(lk->u8off);
+	free(lk->dist);
 	free(lk->hits);
 	free(lk->arena);
 	tma_strmap_free(&lk->df_words);
@@ -320,18 +328,16 @@ static int words_of(tma_lookup *lk, const char *s, word *w, int max, char *folde
 }
 
 /*
- * Word-level Levenshtein distance of a[0..n) and b[0..m); when matched is
- * not NULL, matched[j] says whether b's word j is kept (not edited) on one
- * best path.
+ * Word-level Levenshtein distance of a[0..n) and b[0..m), in the matrix d
+ * (DIST_CELLS); when matched is not NULL, matched[j] says whether b's word
+ * j is kept (not edited) on one best path.
  */
-static int word_distance(const word *a, int n, const word *b, int m,
+static int word_distance(int *d, const word *a, int n, const word *b, int m,
 			 unsigned char *matched)
 {
 	static const int W = MAX_WORDS + 1;
-	int *d = malloc(sizeof(int) * (size_t)(W * W)), i, j, dist;
+	int i, j, dist;
 
-	if (!d)
-		return n > m ? n : m;
 	for (i = 0; i <= n; i++)
 		d[i * W] = i;
 	for (j = 0; j <= m; j++)
@@ -363,7 +369,6 @@ static int word_distance(const word *a, int n, const word *b, int m,
 			}
 		}
 	}
-	free(d);
 	return dist;
 }
 
@@ -700,7 +705,7 @@ static int score_row(tma_lookup *lk, scoring *sc, int64_t sid, int64_t unit,
 		int len = n > m ? n : m, d;
 		if (m * 100 < n * o->min || m * o->min > n * 100)
 			return TMA_OK;   /* the lengths alone rule it out */
-		d = word_distance(sc->qw, n, sc->w, m, sc->matched);
+		d = word_distance(lk->dist, sc->qw, n, sc->w, m, sc->matched);
 		score = len ? (int)floor(100.0 * (len - d) / len) : 0;
 		if (tma_grow(&sc->sq, &sc->sqcap, strlen(text) + 1, 1))
 			return TMA_ENOMEM;
