@@ -32,6 +32,8 @@ endif
 
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 BASE     := -std=c11 -D_GNU_SOURCE -Iinclude -Isrc $(PKG_CFLAGS)
+# Every object depends on the headers it includes (build/**/*.d).
+DEPFLAGS := -MMD -MP
 CFLAGS   ?= -O2 -g
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDLIBS   := $(PKG_LIBS) -lpthread -lm
@@ -56,11 +58,11 @@ build/tmalign: $(CLI_OBJ) build/libtmalign.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 build/libtmalign.a: $(OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
-build/obj/%.o: src/%.c include/tmalign.h src/tmalign_int.h src/cli/cli.h
+build/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) $(WARN) $(CFLAGS) -c -o $@ $<
+	$(CC) $(BASE) $(DEPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
 
 build/obj/embedded.o: build/gen/embedded.c
 	@mkdir -p $(dir $@)
@@ -69,7 +71,7 @@ build/obj/embedded.o: build/gen/embedded.c
 # The data files, compiled in as C strings: each line becomes a literal.
 build/gen/embedded.c: $(DATA) Makefile
 	@mkdir -p $(dir $@)
-	@{ echo '#include "tmalign_int.h"'; \
+	@{ echo '#include "util.h"'; \
 	   echo 'const tma_embedded tma_embedded_files[] = {'; \
 	   for f in $(DATA); do \
 	     printf '{ "%s",\n' "$$(basename $$f)"; \
@@ -78,23 +80,23 @@ build/gen/embedded.c: $(DATA) Makefile
 	   done; \
 	   echo '{ 0, 0 } };'; } > $@.tmp && mv $@.tmp $@
 
-build/test/obj/%.o: src/%.c include/tmalign.h src/tmalign_int.h src/cli/cli.h
+build/test/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE) $(WARN) -Werror -O1 -g $(SANITIZE) -c -o $@ $<
+	$(CC) $(BASE) $(DEPFLAGS) $(WARN) -Werror -O1 -g $(SANITIZE) -c -o $@ $<
 
 build/test/obj/embedded.o: build/gen/embedded.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE) -O1 -g $(SANITIZE) -c -o $@ $<
 
 build/test/libtmalign.a: $(TOBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 build/test/tmalign: $(TCLI_OBJ) build/test/libtmalign.a
 	$(CC) $(SANITIZE) -o $@ $^ $(LDLIBS)
 
-build/test/%: tests/%.c tests/testutil.h include/tmalign.h src/tmalign_int.h build/test/libtmalign.a
+build/test/%: tests/%.c build/test/libtmalign.a
 	@pkg-config --exists cmocka || { echo "missing libcmocka-dev: run 'make deps'"; exit 1; }
-	$(CC) $(BASE) $(WARN) -Werror -O1 -g $(SANITIZE) $(shell pkg-config --cflags cmocka) \
+	$(CC) $(BASE) $(DEPFLAGS) $(WARN) -Werror -O1 -g $(SANITIZE) $(shell pkg-config --cflags cmocka) \
 		-o $@ $< build/test/libtmalign.a $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 build/test/sqltool: tests/sqltool.c
@@ -144,18 +146,18 @@ fuzz.len.align := 16384
 FUZZ_CC  := clang
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_OBJ := $(patsubst src/%.c,build/fuzz/obj/%.o,$(LIB_SRC)) build/fuzz/obj/embedded.o
-FUZZ_HDR := tests/fuzz/fuzz.h include/tmalign.h src/tmalign_int.h
+FUZZ_HDR := tests/fuzz/fuzz.h
 
-build/fuzz/obj/%.o: src/%.c include/tmalign.h src/tmalign_int.h
+build/fuzz/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(BASE) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(BASE) $(DEPFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 build/fuzz/obj/embedded.o: build/gen/embedded.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(BASE) -O1 -g $(FUZZ_SAN) -c -o $@ $<
 
 build/fuzz/libtmalign.a: $(FUZZ_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 build/fuzz/fuzz-%: tests/fuzz/common.c $(FUZZ_HDR) build/fuzz/libtmalign.a
 	@command -v $(FUZZ_CC) >/dev/null || { echo "missing clang: run 'make deps FUZZ=1'"; exit 1; }
@@ -190,3 +192,5 @@ clean:
 
 help:
 	@sed -n '3,9p' Makefile
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -66,6 +66,35 @@ typedef struct tma_error {
 const char *tma_strerror(int code);
 
 /* ------------------------------------------------------------------ */
+/* Lines                                                               */
+
+/**
+ * A reader of lines that never reads without a bound: what manifests,
+ * dictionaries, JSON Lines and queries on standard input are read with.
+ * A line holds at most max bytes; a NUL byte anywhere stops the reading.
+ */
+typedef struct tma_lines tma_lines;
+
+/** Open path for reading lines ("-": standard input). */
+int tma_lines_open(tma_lines **out, const char *path, size_t max, tma_error *err);
+
+/**
+ * The next line, without its LF or CRLF, in *line (valid until the next
+ * call; not NUL-free is impossible: a NUL is an error) and its length in
+ * *len. Returns 1 for a line, 0 at the end, or a negative code naming the
+ * file, the line and the byte: TMA_EINPUT for a line over max bytes (the
+ * reader goes on with the next line) or for a NUL byte or a line without
+ * end (the reader stops: every later call returns 0), TMA_EIO when reading
+ * fails.
+ */
+int tma_lines_next(tma_lines *r, const char **line, size_t *len, tma_error *err);
+
+/** The number of the line tma_lines_next returned last, from 1. */
+size_t tma_lines_number(const tma_lines *r);
+
+void tma_lines_close(tma_lines *r);
+
+/* ------------------------------------------------------------------ */
 /* Languages                                                           */
 
 /** Longest language code kept, with its terminating NUL. */
@@ -95,14 +124,18 @@ int tma_lang_from_filename(char out[TMA_LANG_MAX], char *stem, size_t stem_size,
 /** A decoded input file (opaque). */
 typedef struct tma_text tma_text;
 
+/** The largest input text, in bytes (TMA_EINPUT past it, said while reading). */
+#define TMA_TEXT_MAX ((size_t)512 << 20)
+
 /**
  * Read and decode a file ("-" reads standard input) into NFC UTF-16.
  * encoding is NULL for UTF-8 (a UTF-8 or UTF-16 byte-order mark is honoured),
  * an ICU converter name such as "windows-1251", "koi8-u" or "UTF-16", or
  * "auto" for ICU's charset detection (tma_text_encoding then says what it
  * picked). Invalid bytes or a NUL byte fail with TMA_EINPUT and a message
- * naming the file and the byte offset. The caller frees *out with
- * tma_text_free.
+ * naming the file and the byte offset; for UTF-8 the first NUL stops the
+ * reading at once. A byte-order mark inside the text (U+FEFF) is not text
+ * and is dropped. The caller frees *out with tma_text_free.
  */
 int tma_text_load(tma_text **out, const char *path, const char *encoding,
 		  tma_error *err);
@@ -260,18 +293,31 @@ typedef struct tma_tm tma_tm;
 
 /** Flags of tma_tm_open. */
 enum {
-	TMA_TM_CREATE = 1 << 0,   /**< create the file (and its directory) */
+	/**
+	 * Where there is no file, the memory is empty and its file (and
+	 * directory) is made by the first write, atomically: built aside and
+	 * linked into place, so that no process sees it half made and two
+	 * processes creating it at once share one. A command that fails
+	 * before writing leaves nothing behind; nothing ever deletes a memory.
+	 */
+	TMA_TM_CREATE = 1 << 0,
 	TMA_TM_READONLY = 1 << 1  /**< open for reading only */
 };
 
 /**
- * Open the memory at path. A new memory gets the current schema; an older
- * one is migrated (unless read-only); one written by a newer tmalign, a file
- * that is not a tmalign memory, or a damaged one is refused (TMA_EVERSION,
- * TMA_EDB) and left as it is. Free with tma_tm_close.
+ * Open the memory at path. An older memory is brought up to date first,
+ * also when opened for reading (through a read-write connection of its
+ * own; where the file cannot be written that fails and the memory is
+ * refused). One written by a newer tmalign, a file that is not a tmalign
+ * memory, or a damaged one is refused (TMA_EVERSION, TMA_EDB) and left as
+ * it is. Without TMA_TM_CREATE a missing file is TMA_ENOTFOUND. Free with
+ * tma_tm_close.
  */
 int tma_tm_open(tma_tm **out, const char *path, unsigned flags, tma_error *err);
 void tma_tm_close(tma_tm *tm);
+
+/** The path the memory was opened with. */
+const char *tma_tm_path(const tma_tm *tm);
 
 /** The schema version this library writes. */
 int tma_tm_schema_version(void);
@@ -294,8 +340,10 @@ int tma_check_versions(tma_doc *const *docs, const tma_source *src, int n,
 /** What tma_tm_store did. */
 typedef struct tma_store_result {
 	int replaced;              /**< a document of that name was replaced */
-	char same_as[256];         /**< when not empty: this document holds the
-				        same content; nothing was stored */
+	/** Not NULL: this other document holds the same content (the same
+	 *  texts in the same languages, in any order); nothing was stored.
+	 *  Valid until the next store on the memory. */
+	const char *same_as;
 	size_t units;              /**< units stored */
 } tma_store_result;
 
@@ -303,7 +351,10 @@ typedef struct tma_store_result {
  * Store an aligned document in one transaction: its versions (docs[k] from
  * src[k], k < al->nlang), sentences and units. A document of the same name
  * is replaced; when another document holds exactly the same content nothing
- * is stored and res->same_as names it. On failure the memory is as it was.
+ * is stored and res->same_as names it. A name must be UTF-8 of at most 4096
+ * bytes without control characters: TMA_EINPUT, refused before anything is
+ * written, so that a group (tma_tm_begin) goes on. Any other failure
+ * leaves the memory as it was (inside a group: as it was before the group).
  */
 int tma_tm_store(tma_tm *tm, const char *name, tma_doc *const *docs,
 		 const tma_source *src, const tma_alignment *al,
@@ -347,19 +398,24 @@ typedef struct tma_pair_count {
 /** Figures about a memory. */
 typedef struct tma_tm_stats {
 	size_t documents, units, sentences;
-	tma_pair_count pairs[32];  /**< by language pair, a < b */
+	tma_pair_count *pairs;     /**< by language pair, a < b */
 	int npairs;
 	size_t histogram[10];      /**< units by score: [0, 0.1), ..., [0.9, 1] */
 } tma_stats;
 
-int tma_tm_stats(tma_tm *tm, tma_stats *out, tma_error *err);
+/** The figures of a memory in a new *out; free with tma_stats_free. */
+int tma_tm_stats(tma_tm *tm, tma_stats **out, tma_error *err);
+void tma_stats_free(tma_stats *stats);
 
 /**
- * Check the memory: SQLite's integrity and foreign-key checks and the
- * full-text index against the sentences, then a digest of everything it
+ * Check the memory: SQLite's integrity and foreign-key checks, the
+ * full-text index against the sentences, and the memory's own invariants
+ * (every version's sentences there and numbered in order, every unit's
+ * sentences consecutive and in order, beads, unit hashes, text and content
+ * keys matching what they are made of); then a digest of everything it
  * holds (every row of its own tables; the index is derived from them),
- * which two memories share exactly when their contents are equal. TMA_EDB
- * when damaged.
+ * which two memories share exactly when their contents are equal. TMA_EDB,
+ * naming the document and what is wrong, when damaged.
  */
 int tma_tm_check(tma_tm *tm, uint64_t *digest, tma_error *err);
 
@@ -402,69 +458,114 @@ int tma_export_tmx(tma_tm *tm, const tma_export_opts *opts, FILE *out,
 int tma_export_json(tma_tm *tm, const tma_export_opts *opts, int lines,
 		    FILE *out, size_t *units, tma_error *err);
 
-/** What an import did. */
+/** How to import. Zero-initialised: the defaults. */
+typedef struct tma_import_opts {
+	/** A document of a name the memory holds replaces it; without this
+	 *  nothing stored is ever replaced (see tma_import_tmx). */
+	int replace;
+} tma_import_opts;
+
+/** What an import did; free its notes with tma_import_result_free. */
 typedef struct tma_import_result {
 	size_t documents;          /**< documents stored */
 	size_t units;              /**< units stored */
 	size_t skipped;            /**< units skipped: already in the memory */
+	size_t skipped_docs;       /**< documents skipped: the memory held them */
+	/** What became of documents whose names the memory held: "NAME:
+	 *  imported as 'NAME (2)' ...", "NAME: in the memory already". */
+	char **notes;
+	size_t nnotes;
 } tma_import_result;
+
+void tma_import_result_free(tma_import_result *res);
 
 /**
  * Import a TMX file (UTF-8, or UTF-16 with a byte-order mark) in one
  * transaction: its units form a document named after the file; units the
- * memory already holds are skipped. The parser loads no DTD, reads no
- * network and substitutes no entities; inline markup is reduced to its text;
- * language tags are normalised (the full tag kept as a prop). On error
- * (naming the file and line) nothing is stored.
+ * memory already holds are skipped. A document never replaces one of its
+ * name unless opts->replace: it is stored as "NAME (2)" (the first free
+ * such name), or skipped when it holds the same units as the stored one,
+ * and res->notes says so. The parser loads no DTD, reads no network and
+ * substitutes no entities; inline markup is reduced to its text; language
+ * tags are normalised (the full tag kept as a prop). On error (naming the
+ * file and line) nothing is stored. opts may be NULL.
  */
-int tma_import_tmx(tma_tm *tm, const char *path, tma_import_result *res,
-		   tma_error *err);
+int tma_import_tmx(tma_tm *tm, const char *path, const tma_import_opts *opts,
+		   tma_import_result *res, tma_error *err);
 
 /**
  * Import JSON Lines as written by tma_export_json or `align --print jsonl`,
- * in one transaction: units go to the document their "doc" names (the file's
- * name when they have none), each document replacing one of that name.
+ * in one transaction: units go to the document their "doc" names (the
+ * file's name when they have none), named as tma_import_tmx names them.
+ * Lines are read with a bound (16 MiB); a NUL, raw or escaped, is refused.
  */
-int tma_import_jsonl(tma_tm *tm, const char *path, tma_import_result *res,
-		     tma_error *err);
+int tma_import_jsonl(tma_tm *tm, const char *path, const tma_import_opts *opts,
+		     tma_import_result *res, tma_error *err);
+
+/**
+ * Write the units of a fresh alignment of the article name (docs from src)
+ * as JSON Lines, one object a unit as tma_export_json writes them (the
+ * first with "source"), so that `tmalign import` takes them back.
+ */
+int tma_alignment_write_jsonl(FILE *out, const char *name, tma_doc *const *docs,
+			      const tma_source *src, const tma_alignment *al,
+			      tma_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Whole collections                                                   */
 
 /** One article of a batch: two or three files, one per language. */
 typedef struct tma_batch_item {
-	char *name;                /**< the document name */
+	const char *name;          /**< the document name */
 	int nlang;
 	char lang[TMA_MAX_LANGS][TMA_LANG_MAX];
-	char *path[TMA_MAX_LANGS];
+	const char *path[TMA_MAX_LANGS];
 } tma_batch_item;
 
-/** The articles of a batch, and the sets that are not articles. */
-typedef struct tma_batch_list {
-	tma_batch_item *item;
-	size_t n, cap;
-	char **incomplete;         /**< "NAME (only en)", "NAME (4 languages; ...)" */
-	size_t nincomplete;
-} tma_batch_list;
+/** The articles of a batch, and notes on what was left out (opaque). */
+typedef struct tma_batch_list tma_batch_list;
 
-/**
- * Every set of files NAME.LANG.txt under dir, recursively (ua counts as
- * uk): a set of two or three languages is an article named by its path
- * under dir without .LANG.txt; others go to out->incomplete. Languages are
- * ordered en, uk, ru, then by code; articles by name. Free with
- * tma_batch_list_free.
- */
-int tma_batch_scan_dir(tma_batch_list *out, const char *dir, tma_error *err);
-
-/**
- * The articles of a manifest ("-": standard input): a line per article,
- * NAME then LANG=FILE (or FILE named NAME.LANG.txt) fields separated by
- * tabs; relative files are relative to the manifest's directory; '#'
- * starts a comment line.
- */
-int tma_batch_read_manifest(tma_batch_list *out, const char *path,
-			    tma_error *err);
+/** A new empty list; free with tma_batch_list_free. */
+int tma_batch_list_new(tma_batch_list **out, tma_error *err);
 void tma_batch_list_free(tma_batch_list *list);
+
+/**
+ * Add an article: name and nlang (2 or 3) files, lang[k] of path[k].
+ * TMA_EUSAGE for a language given twice or a wrong number of languages.
+ */
+int tma_batch_list_add(tma_batch_list *list, const char *name,
+		       const char (*lang)[TMA_LANG_MAX], const char *const *path,
+		       int nlang, tma_error *err);
+
+/** How many articles the list holds, and article i (valid as long as it). */
+size_t tma_batch_list_count(const tma_batch_list *list);
+const tma_batch_item *tma_batch_list_item(const tma_batch_list *list, size_t i);
+
+/**
+ * What was left out while the list was made, one line each: sets that
+ * are not articles ("NAME (only en)", "NAME (4 languages; ...)"), folders
+ * that could not be read, links to folders not followed.
+ */
+size_t tma_batch_list_notes(const tma_batch_list *list, const char *const **notes);
+
+/**
+ * Add every set of files NAME.LANG.txt under dir, recursively (ua counts
+ * as uk): a set of two or three languages is an article named by its path
+ * under dir without .LANG.txt; others become notes. Links to folders are
+ * not followed and folders that cannot be read are left out, both with a
+ * note. Languages are ordered en, uk, ru, then by code; articles by name.
+ */
+int tma_batch_scan_dir(tma_batch_list *list, const char *dir, tma_error *err);
+
+/**
+ * Add the articles of a manifest ("-": standard input): a line per
+ * article, NAME then LANG=FILE (or FILE named NAME.LANG.txt) fields
+ * separated by tabs; relative files are relative to the manifest's
+ * directory; '#' starts a comment line. A malformed line, or a name given
+ * twice, is TMA_EINPUT naming the file and the line(s); nothing is added.
+ */
+int tma_batch_read_manifest(tma_batch_list *list, const char *path,
+			    tma_error *err);
 
 /** Status of an article that was not aligned because it is stored already. */
 #define TMA_BATCH_SKIPPED 1
@@ -486,6 +587,14 @@ typedef struct tma_batch_opts {
 	int jobs;                  /**< worker threads (1: the calling thread
 				      aligns and stores in turn); 0: one
 				      per core */
+	/** Skip articles whose content the memory held when the batch began
+	 *  (TMA_BATCH_SKIPPED); without it they are aligned and stored, and
+	 *  the store says whether another name holds them (same_as). */
+	int resume;
+	/** Documents stored per transaction at most; 0: 64 (a failure of the
+	 *  memory loses at most the group under way, reported as not stored);
+	 *  1: each its own, committed before its callback. */
+	int group;
 	unsigned seg_flags;        /**< TMA_SEG_* */
 	const char *encoding;      /**< as tma_text_load takes it */
 	tma_align_opts align;
@@ -521,9 +630,6 @@ int tma_batch_run(const tma_batch_list *list, const tma_batch_opts *opts,
 /* ------------------------------------------------------------------ */
 /* Lookup                                                              */
 
-/** Most matched words marked in one hit. */
-#define TMA_HIT_MARKS 64
-
 /** What to look up. Zero-initialised fields take their defaults. */
 typedef struct tma_lookup_opts {
 	const char *from;          /**< the query's language (required) */
@@ -533,6 +639,12 @@ typedef struct tma_lookup_opts {
 	int concordance;           /**< find the phrase inside longer sentences */
 } tma_lookup_opts;
 
+/** A translation of a hit: the unit's sentences in one language. */
+typedef struct tma_hit_trans {
+	char lang[TMA_LANG_MAX];
+	const char *text;          /**< the unit's sentences in lang, joined */
+} tma_hit_trans;
+
 /** A prior translation found; valid until the next run or free. */
 typedef struct tma_hit {
 	int score;                 /**< 100 exact; fuzzy: OmegaT's percentage */
@@ -541,12 +653,9 @@ typedef struct tma_hit {
 	const char *source;        /**< the stored sentence in the query's language */
 	size_t at;                 /**< concordance: byte offset of the phrase */
 	int nmark;                 /**< words of source matching the query */
-	size_t mark[TMA_HIT_MARKS][2];   /**< their byte spans in source */
+	const size_t (*mark)[2];   /**< their byte spans in source */
 	int ntrans;
-	struct {
-		char lang[TMA_LANG_MAX];
-		const char *text;      /**< the unit's sentences in lang, joined */
-	} trans[TMA_VIEW_LANGS];
+	const tma_hit_trans *trans;
 } tma_hit;
 
 /** A lookup session on a memory (opaque); one thread at a time. */

@@ -41,7 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tmalign_int.h"
+#include "anchor.h"
 
 /* Costs, in nats. */
 #define PARA_PENALTY   4.0   /* boundaries of paragraphs disagree */
@@ -93,6 +93,13 @@ int tma_aligner_new(tma_aligner **out, const tma_align_opts *opts,
 	if (!al->opts.no_lexicon &&
 	    (rc = tma_lexicon_parse(al->lexicon, tma_embedded_get("lexicon.txt"),
 				    "lexicon.txt", err))) {
+		tma_aligner_free(al);
+		return rc;
+	}
+	if (al->opts.dictionary &&
+	    (!al->opts.dictionary_src || !al->opts.dictionary_tgt)) {
+		rc = tma_fail(err, TMA_EUSAGE, "%s: the dictionary's languages are not "
+			      "known (give them as SRC-TGT=FILE)", al->opts.dictionary);
 		tma_aligner_free(al);
 		return rc;
 	}
@@ -886,7 +893,7 @@ static int pair_init(pair *p, const tma_aligner *al, const tma_feats *a,
 	p->lex_gain = LEX_GAIN;
 	p->unlinked_w = UNLINKED_W;
 	p->use_paras = pa > 1 && pb > 1;
-	if ((rc = tma_links_build(&p->links, a, b, NULL, err)))
+	if ((rc = tma_links_build(&p->links, a, b, err)))
 		return rc;
 	if (make_spans(p->spans_a, p->links->a, p->links->na, a->n) ||
 	    make_spans(p->spans_b, p->links->b, p->links->nb, b->n))

@@ -33,7 +33,8 @@
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
-#include "tmalign_int.h"
+#include "anchor.h"
+#include "text.h"
 
 /* Most distinct words a tokenizer remembers before it starts afresh. */
 #define WORD_CACHE_MAX (1u << 20)
@@ -442,51 +443,66 @@ next:
 	return TMA_OK;
 }
 
+/* Trim spaces at both ends of s[0..*n) in place; returns its start. */
+static char *trim(char *s, size_t *n)
+{
+	while (*n && *s == ' ') {
+		s++;
+		(*n)--;
+	}
+	while (*n && s[*n - 1] == ' ')
+		s[--*n] = '\0';
+	return s;
+}
+
 int tma_lexicon_load_dict(tma_lexicon *lx, const char *path, const char *src,
 			  const char *tgt, tma_error *err)
 {
-	FILE *f = fopen(path, "r");
-	char buf[1024];
-	size_t line = 0;
-	int rc = TMA_OK;
+	tma_lines *lines = NULL;
+	const char *text;
+	char *buf = NULL;
+	size_t n, cap = 0;
+	int rc, got;
+	long bad;
 
-	if (!f)
-		return tma_fail(err, TMA_EIO, "%s: cannot open: %s", path, strerror(errno));
-	while (fgets(buf, sizeof(buf), f)) {
-		char *at = strstr(buf, " @ "), *s, *t;
+	if ((rc = tma_lines_open(&lines, path, 4096, err)))
+		return rc;
+	while ((got = tma_lines_next(lines, &text, &n, err)) > 0) {
+		char *at, *s, *t;
 		size_t nt, ns;
 
-		line++;
-		buf[strcspn(buf, "\r\n")] = '\0';
-		if (!buf[0])
+		if (!n)
 			continue;
-		if (!at) {
-			rc = tma_fail(err, TMA_EINPUT,
-				      "%s:%zu: expected 'target @ source'", path, line);
+		if ((bad = tma_utf8_bad(text, n)) >= 0) {
+			rc = tma_fail(err, TMA_EINPUT, "%s:%zu: invalid UTF-8 at byte %ld of the "
+				      "line", path, tma_lines_number(lines), bad);
+			break;
+		}
+		if (tma_grow(&buf, &cap, n + 1, 1)) {
+			rc = tma_fail(err, TMA_ENOMEM, "out of memory");
+			break;
+		}
+		memcpy(buf, text, n + 1);
+		if (!(at = strstr(buf, " @ "))) {
+			rc = tma_fail(err, TMA_EINPUT, "%s:%zu: expected 'target @ source'", path,
+				      tma_lines_number(lines));
 			break;
 		}
 		*at = '\0';
-		t = buf;
-		s = at + 3;
-		while (*t == ' ')
-			t++;
-		while (*s == ' ')
-			s++;
-		nt = strlen(t);
-		ns = strlen(s);
-		while (nt && t[nt - 1] == ' ')
-			t[--nt] = '\0';
-		while (ns && s[ns - 1] == ' ')
-			s[--ns] = '\0';
+		nt = (size_t)(at - buf);
+		ns = n - nt - 3;
+		t = trim(buf, &nt);
+		s = trim(at + 3, &ns);
 		if (!nt || !ns || strchr(t, ' ') || strchr(s, ' '))
 			continue;   /* phrases of several words are not used */
 		if ((rc = lex_add(lx, src, s, ns, s, ns, 0, err)) ||
 		    (rc = lex_add(lx, tgt, s, ns, t, nt, 0, err)))
 			break;
 	}
-	if (!rc && ferror(f))
-		rc = tma_fail(err, TMA_EIO, "%s: cannot read", path);
-	fclose(f);
+	if (!rc && got < 0)
+		rc = got;
+	tma_lines_close(lines);
+	free(buf);
 	return rc;
 }
 
@@ -871,7 +887,7 @@ static int side_anchors(uint32_t ***lists, int32_t **counts, float **totals,
 }
 
 int tma_links_build(tma_links **out, const tma_feats *a, const tma_feats *b,
-		    const tma_dict *dict, tma_error *err)
+		    tma_error *err)
 {
 	uint32_t na = a->voc.n, nb = b->voc.n, i, j, nclass = 0;
 	uint32_t *parent = NULL, *klass = NULL, *df = NULL, *first = NULL, *next = NULL;
@@ -880,7 +896,6 @@ int tma_links_build(tma_links **out, const tma_feats *a, const tma_feats *b,
 	tma_links *l = NULL;
 	int rc = TMA_ENOMEM;
 
-	(void)dict;
 	*out = NULL;
 	parent = malloc(sizeof(uint32_t) * (na + nb + 1));
 	klass = malloc(sizeof(uint32_t) * (na + nb + 1));

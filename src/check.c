@@ -15,7 +15,7 @@
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
-#include "tmalign_int.h"
+#include "util.h"
 
 #define MIN_LETTERS 40     /* fewer letters than this are not judged */
 #define MIN_SHARE 0.5      /* share of letters in the language's scripts */

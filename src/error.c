@@ -9,7 +9,7 @@
 
 #include <unicode/utypes.h>
 
-#include "tmalign_int.h"
+#include "util.h"
 
 const char *tma_strerror(int code)
 {
@@ -26,14 +26,6 @@ const char *tma_strerror(int code)
 	case TMA_EFULL: return "disk full";
 	case TMA_EINTR: return "interrupted";
 	default: return "internal error";
-	}
-}
-
-void tma_error_clear(tma_error *err)
-{
-	if (err) {
-		err->code = TMA_OK;
-		err->message[0] = '\0';
 	}
 }
 

@@ -11,7 +11,7 @@
 
 #include <unicode/uloc.h>
 
-#include "tmalign_int.h"
+#include "lang.h"
 
 int tma_lang_normalize(char out[TMA_LANG_MAX], char region[TMA_LANG_MAX],
 		       const char *tag)
@@ -80,22 +80,30 @@ int tma_lang_from_filename(char out[TMA_LANG_MAX], char *stem, size_t stem_size,
 	return TMA_OK;
 }
 
-int tma_lang_list(const char *spec, char langs[][TMA_LANG_MAX], int *n,
+int tma_lang_list(const char *spec, char langs[][TMA_LANG_MAX], int max, int *n,
 		  tma_error *err)
 {
 	const char *p = spec;
+	int k;
 
 	*n = 0;
 	while (p && *p) {
 		char tag[64];
 		size_t len = strcspn(p, ",");
-		if (len >= sizeof(tag) || *n == TMA_VIEW_LANGS)
-			return tma_fail(err, TMA_EUSAGE, "too many or too long languages in '%s'",
+		if (len >= sizeof(tag))
+			return tma_fail(err, TMA_EUSAGE, "'%.*s...' is not a language code",
+					20, p);
+		if (*n == max)
+			return tma_fail(err, TMA_EUSAGE, "more than %d languages in '%s'", max,
 					spec);
 		memcpy(tag, p, len);
 		tag[len] = '\0';
 		if (tma_lang_normalize(langs[*n], NULL, tag))
 			return tma_fail(err, TMA_EUSAGE, "'%s' is not a language code", tag);
+		for (k = 0; k < *n; k++)
+			if (strcmp(langs[k], langs[*n]) == 0)
+				return tma_fail(err, TMA_EUSAGE, "'%s' names %s twice", spec,
+						langs[k]);
 		(*n)++;
 		p += len;
 		if (*p == ',')

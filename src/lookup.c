@@ -8,28 +8,28 @@
  * An exact match equals the query up to white space and scores 100; a
  * fuzzy match that differs only in case or punctuation scores 99.
  *
- * Candidates come from the memory's FTS5 index (tm/schema.sql, migration 3)
- * and are scored here. For a threshold t, a candidate can only score t if
- * it shares at least n(2t - 1)/t of the query's n words, so it must hold one
+ * Candidates come from the memory's full-text index (tm_search.c) and are
+ * scored here. For a threshold t, a candidate can only score t if it
+ * shares at least n(2t - 1)/t of the query's n words, so it must hold one
  * of the n - that + 1 rarest (prefix filtering): only those are asked for,
  * rarity coming from the index's vocabulary. A query made of very common
  * words only is the exception: it reads a bounded number of the newest
  * sentences holding its rarest words, a best effort.
  *
- * The query is data: words go to FTS5 as quoted strings and everything to
- * SQL as bound parameters; FTS5 syntax in a query is text like any other,
- * and no SQLite message reaches the user.
+ * A run keeps its texts in an arena that grows while candidates are found;
+ * texts are kept as offsets into it and become the hits' pointers only at
+ * the end, when it no longer moves.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
 
-#include "tmalign_int.h"
+#include "lang.h"
+#include "memory.h"
 
 #define MAX_WORDS 256        /* words of a query or sentence that count */
 #define CANDIDATES 200       /* most candidates scored for one fuzzy query */
@@ -38,6 +38,7 @@
 #define PHRASE_FIRST 50      /* sentences holding the whole query looked at */
 #define SHORT_QUERY 5        /* words of a query that is looked up as a phrase */
 #define DF_CACHE_MAX 200000  /* words whose frequency a session remembers */
+#define QUERY_MAX 100000     /* bytes of a query */
 #define DIST_CELLS ((MAX_WORDS + 1) * (MAX_WORDS + 1)) /* the distance matrix */
 
 /* A word of a text: its folded form's hash and where it stands (bytes). */
@@ -46,20 +47,57 @@ typedef struct word {
 	size_t start, end;
 } word;
 
+/* A candidate before it becomes a hit; texts are arena offsets. */
+typedef struct cand {
+	int64_t sid, unit, doc;
+	int score;
+	int kind;                /* 0 exact, 1 fuzzy, 2 concordance */
+	size_t text;
+	size_t at;
+	size_t mark, nmark;      /* its marks in the run's marks */
+} cand;
+
+/* A hit being made: its candidate, document name and translations. */
+typedef struct hit_rec {
+	const cand *c;
+	size_t doc;              /* arena offset of the document's name */
+	size_t trans, ntrans;    /* its translations in the run's trans_recs */
+} hit_rec;
+
+typedef struct trans_rec {
+	char lang[TMA_LANG_MAX];
+	size_t text;             /* arena offset */
+} trans_rec;
+
+/* Counting sentence ids for fuzzy candidates (see count_id). */
+typedef struct count_slot {
+	int64_t id;
+	uint32_t gen, count;
+} count_slot;
+
 struct tma_lookup {
 	tma_tm *tm;
-	sqlite3 *db;
+	tma_tm_search *search;
 	UBreakIterator *wb;
-	sqlite3_stmt *vocab, *postings, *row, *phrase, *exact, *sides, *docname;
 	UChar *u;                /* scratch: a text in UTF-16 */
 	int32_t ucap;
 	int32_t *u8off;          /* scratch: UTF-8 offset of each UTF-16 unit */
-	int32_t u8cap;
 	int *dist;               /* scratch: the word distance matrix */
-	tma_hit *hits;
-	size_t nhits, hitcap;
-	char *arena;             /* texts of the hits */
+	/* What one run finds. */
+	char *arena;
 	size_t aused, acap;
+	cand *c;
+	size_t nc, ccap;
+	size_t (*marks)[2];
+	size_t nmarks, markcap;
+	hit_rec *recs;
+	size_t nrecs, reccap;
+	trans_rec *trecs;
+	size_t ntrecs, treccap;
+	tma_hit *hits;           /* the run's answer */
+	size_t hitcap;
+	tma_hit_trans *trans;
+	size_t transcap;
 	/* Sentences holding a word, remembered: counting them reads the
 	 * word's whole list in the index, and common words come back. */
 	tma_strmap df_words;
@@ -67,26 +105,15 @@ struct tma_lookup {
 	size_t dfcap;
 	char langs[TMA_VIEW_LANGS * (TMA_LANG_MAX + 1)]; /* the memory's, once */
 	/*
-	 * Counting sentence ids for fuzzy candidates: open addressing, kept
-	 * from search to search; a slot belongs to this search when its gen is
-	 * the current one, so nothing is cleared between searches.
+	 * Open addressing, kept from search to search; a slot belongs to this
+	 * search when its gen is the current one, so nothing is cleared.
 	 */
-	struct count_slot {
-		int64_t id;
-		uint32_t gen, count;
-	} *tab;
+	count_slot *tab;
 	size_t tabcap;
 	uint32_t gen;
-	size_t *used;              /* slots taken in this search */
+	size_t *used;            /* slots taken in this search */
 	size_t nused, usedcap;
 };
-
-static int search_failed(tma_lookup *lk, tma_error *err, int rc)
-{
-	/* The code only: SQLite's words stay inside. */
-	return tma_fail(err, TMA_EDB, "%s: cannot search the memory (SQLite code %d)",
-			tma_tm_path(lk->tm), rc);
-}
 
 int tma_lookup_new(tma_lookup **out, tma_tm *tm, tma_error *err)
 {
@@ -98,42 +125,16 @@ int tma_lookup_new(tma_lookup **out, tma_tm *tm, tma_error *err)
 	if (!lk)
 		return tma_fail(err, TMA_ENOMEM, "out of memory");
 	lk->tm = tm;
-	lk->db = tma_tm_db(tm);
 	if (!(lk->dist = malloc(sizeof(int) * DIST_CELLS))) {
-		free(lk);
+		tma_lookup_free(lk);
 		return tma_fail(err, TMA_ENOMEM, "out of memory");
 	}
 	lk->wb = ubrk_open(UBRK_WORD, "en", NULL, 0, &st);
 	if (U_FAILURE(st)) {
-		free(lk->dist);
-		free(lk);
+		tma_lookup_free(lk);
 		return tma_fail_icu(err, st, "cannot open the word iterator");
 	}
-	/* Lookups read the index at random: a larger cache, and mmap. */
-	sqlite3_exec(lk->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
-	sqlite3_exec(lk->db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
-	if ((rc = sqlite3_prepare_v2(lk->db,
-		"SELECT doc FROM sentence_vocab WHERE term = ?1", -1, &lk->vocab, NULL)) ||
-	    (rc = sqlite3_prepare_v2(lk->db,
-		"SELECT rowid FROM sentence_fts WHERE sentence_fts MATCH ?1 "
-		"ORDER BY rowid DESC LIMIT ?2", -1, &lk->postings, NULL)) ||
-	    (rc = sqlite3_prepare_v2(lk->db,
-		"SELECT id, unit, doc, text FROM sentence WHERE id = ?1 AND lang = ?2",
-		-1, &lk->row, NULL)) ||
-	    (rc = sqlite3_prepare_v2(lk->db,
-		"SELECT s.id, s.unit, s.doc, s.text FROM sentence_fts "
-		"JOIN sentence s ON s.id = sentence_fts.rowid "
-		"WHERE sentence_fts MATCH ?1 AND s.lang = ?2 "
-		"ORDER BY s.doc DESC, s.id DESC LIMIT ?3", -1, &lk->phrase, NULL)) ||
-	    (rc = sqlite3_prepare_v2(lk->db,
-		"SELECT id, unit, doc, text FROM sentence WHERE key = ?1 AND lang = ?2 "
-		"ORDER BY doc DESC, id DESC LIMIT 50", -1, &lk->exact, NULL)) ||
-	    (rc = sqlite3_prepare_v2(lk->db,
-		"SELECT lang, text FROM sentence WHERE unit = ?1 ORDER BY lang, pos",
-		-1, &lk->sides, NULL)) ||
-	    (rc = sqlite3_prepare_v2(lk->db,
-		"SELECT name FROM document WHERE id = ?1", -1, &lk->docname, NULL))) {
-		rc = search_failed(lk, err, rc);
+	if ((rc = tma_tm_search_new(&lk->search, tm, err))) {
 		tma_lookup_free(lk);
 		return rc;
 	}
@@ -147,18 +148,17 @@ void tma_lookup_free(tma_lookup *lk)
 		return;
 	if (lk->wb)
 		ubrk_close(lk->wb);
-	sqlite3_finalize(lk->vocab);
-	sqlite3_finalize(lk->postings);
-	sqlite3_finalize(lk->row);
-	sqlite3_finalize(lk->phrase);
-	sqlite3_finalize(lk->exact);
-	sqlite3_finalize(lk->sides);
-	sqlite3_finalize(lk->docname);
+	tma_tm_search_free(lk->search);
 	free(lk->u);
 	free(lk->u8off);
 	free(lk->dist);
-	free(lk->hits);
 	free(lk->arena);
+	free(lk->c);
+	free(lk->marks);
+	free(lk->recs);
+	free(lk->trecs);
+	free(lk->hits);
+	free(lk->trans);
 	tma_strmap_free(&lk->df_words);
 	free(lk->df);
 	free(lk->tab);
@@ -166,110 +166,27 @@ void tma_lookup_free(tma_lookup *lk)
 	free(lk);
 }
 
-static size_t slot_of(int64_t id, size_t cap)
+/* Copy s into the run's arena; its offset in *at. Returns 0 or TMA_ENOMEM. */
+static int keep(tma_lookup *lk, const char *s, size_t *at)
 {
-	return (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ULL >> 24) & (cap - 1);
-}
+	size_t n = strlen(s) + 1;
 
-/* Count one more word for sentence id in this search. Returns 0 or -1. */
-static int count_id(tma_lookup *lk, int64_t id)
-{
-	size_t s;
-
-	if ((lk->nused + 1) * 2 > lk->tabcap) {
-		/* Grow: move this search's slots into a table twice the size. */
-		size_t cap = lk->tabcap ? lk->tabcap * 2 : 1 << 16, i;
-		struct count_slot *t = calloc(cap, sizeof(*t));
-		if (!t)
-			return -1;
-		for (i = 0; i < lk->nused; i++) {
-			const struct count_slot *o = &lk->tab[lk->used[i]];
-			for (s = slot_of(o->id, cap); t[s].gen; s = (s + 1) & (cap - 1))
-				;
-			t[s] = *o;
-			lk->used[i] = s;
-		}
-		free(lk->tab);
-		lk->tab = t;
-		lk->tabcap = cap;
-	}
-	for (s = slot_of(id, lk->tabcap);
-	     lk->tab[s].gen == lk->gen && lk->tab[s].id != id;
-	     s = (s + 1) & (lk->tabcap - 1))
-		;
-	if (lk->tab[s].gen != lk->gen) {
-		if (tma_grow(&lk->used, &lk->usedcap, lk->nused + 1, sizeof(size_t)))
-			return -1;
-		lk->tab[s].gen = lk->gen;
-		lk->tab[s].id = id;
-		lk->tab[s].count = 0;
-		lk->used[lk->nused++] = s;
-	}
-	lk->tab[s].count++;
-	return 0;
-}
-
-/* Quote s as an FTS5 string: "..." with every " doubled. */
-static int fts_string(char *out, size_t cap, const char *s, size_t n)
-{
-	size_t k = 0, i;
-
-	if (cap < 3)
-		return -1;
-	out[k++] = '"';
-	for (i = 0; i < n; i++) {
-		if (k + 3 >= cap)
-			return -1;
-		if (s[i] == '"')
-			out[k++] = '"';
-		out[k++] = s[i];
-	}
-	out[k++] = '"';
-	out[k] = '\0';
-	return (int)k;
-}
-
-/*
- * How many sentences hold word w[0..len), from the index's vocabulary;
- * remembered, since counting a common word reads its whole list.
- */
-static int64_t word_df(tma_lookup *lk, const char *w, size_t len)
-{
-	uint32_t id;
-	int added;
-	int64_t df;
-
-	if (lk->df_words.n >= DF_CACHE_MAX)
-		tma_strmap_free(&lk->df_words);
-	if (tma_strmap_intern(&lk->df_words, w, len, &id, &added) ||
-	    tma_grow(&lk->df, &lk->dfcap, lk->df_words.n, sizeof(int64_t)))
-		added = 1, id = UINT32_MAX;
-	if (!added)
-		return lk->df[id];
-	sqlite3_bind_text(lk->vocab, 1, w, (int)len, SQLITE_STATIC);
-	df = sqlite3_step(lk->vocab) == SQLITE_ROW ? sqlite3_column_int64(lk->vocab, 0) : 0;
-	sqlite3_reset(lk->vocab);
-	if (id != UINT32_MAX)
-		lk->df[id] = df;
-	return df;
+	if (tma_grow(&lk->arena, &lk->acap, lk->aused + n, 1))
+		return TMA_ENOMEM;
+	memcpy(lk->arena + lk->aused, s, n);
+	*at = lk->aused;
+	lk->aused += n;
+	return TMA_OK;
 }
 
 /* ------------------------------------------------------------------ */
 /* Words                                                               */
 
-/*
- * The words of UTF-8 text s (at most max), folded. When folded is not NULL
- * it gets each word's folded UTF-8, NUL-separated (room: 4 * strlen(s) + max).
- * Returns the count, or -1 when out of memory.
- */
-static int words_of(tma_lookup *lk, const char *s, word *w, int max, char *folded)
+/* s as UTF-16 in lk->u, with the UTF-8 offset of each unit; its length. */
+static int32_t to_utf16(tma_lookup *lk, const char *s, size_t slen)
 {
-	UErrorCode st = U_ZERO_ERROR;
-	int32_t n = 0, a, b, i, k = 0;
-	size_t slen = strlen(s), fo = 0;
+	int32_t n = 0, i;
 
-	if (slen > INT32_MAX / 4)
-		slen = INT32_MAX / 4;
 	if (lk->ucap < (int32_t)slen + 1) {
 		free(lk->u);
 		free(lk->u8off);
@@ -281,7 +198,6 @@ static int words_of(tma_lookup *lk, const char *s, word *w, int max, char *folde
 			return -1;
 		}
 	}
-	/* UTF-16 for ICU, with the UTF-8 offset of each unit to mark words. */
 	for (i = 0; i < (int32_t)slen;) {
 		int32_t at = i, from = n;
 		UChar32 c;
@@ -294,6 +210,25 @@ static int words_of(tma_lookup *lk, const char *s, word *w, int max, char *folde
 			lk->u8off[from++] = at;
 	}
 	lk->u8off[n] = (int32_t)slen;
+	return n;
+}
+
+/*
+ * The words of UTF-8 text s (at most max), folded. When folded is not NULL
+ * it gets each word's folded UTF-8, NUL-separated (room: 4 * strlen(s) + max).
+ * Returns the count, or -1 when out of memory.
+ */
+static int words_of(tma_lookup *lk, const char *s, word *w, int max, char *folded)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	size_t slen = strlen(s), fo = 0;
+	int32_t n, a, b;
+	int k = 0;
+
+	if (slen > INT32_MAX / 4)
+		slen = INT32_MAX / 4;
+	if ((n = to_utf16(lk, s, slen)) < 0)
+		return -1;
 	ubrk_setText(lk->wb, lk->u, n, &st);
 	for (a = ubrk_first(lk->wb), b = ubrk_next(lk->wb); b != UBRK_DONE && k < max;
 	     a = b, b = ubrk_next(lk->wb)) {
@@ -392,124 +327,207 @@ static void squeeze(char *out, const char *s)
 }
 
 /* ------------------------------------------------------------------ */
-/* Hits                                                                */
+/* Candidates                                                          */
 
-/* Copy s into the hits' arena; returns its offset, or -1. */
-static long keep(tma_lookup *lk, const char *s)
+/* The query of one run and what scoring a row needs. */
+typedef struct query {
+	const tma_lookup_opts *o;
+	char from[TMA_LANG_MAX];
+	char to[TMA_VIEW_LANGS][TMA_LANG_MAX];
+	int nto;
+	word w[MAX_WORDS];
+	int n;
+	char *folded;            /* the words, folded, NUL-separated */
+	char *squeezed;          /* the query, white space squeezed */
+	word rw[MAX_WORDS];      /* scratch: a row's words */
+	unsigned char matched[MAX_WORDS];
+	char *sq;                /* scratch: a row's text squeezed */
+	size_t sqcap;
+	tma_lookup *lk;
+	int rc;                  /* an error inside a callback */
+} query;
+
+/*
+ * Where the query's words stand in a row of m words, as a phrase: the
+ * index of the first, or -1.
+ */
+static int phrase_at(const query *q, int m)
 {
-	size_t n = strlen(s) + 1, off = lk->aused;
+	int j, k;
 
-	if (tma_grow(&lk->arena, &lk->acap, lk->aused + n, 1))
-		return -1;
-	memcpy(lk->arena + off, s, n);
-	lk->aused += n;
-	return (long)off;
-}
-
-/* A candidate before it becomes a hit. */
-typedef struct cand {
-	int64_t sid, unit, doc;
-	int score;
-	int kind;                /* 0 exact, 1 fuzzy, 2 concordance */
-	long text;               /* arena offset */
-	size_t at;
-	int nmark;
-	size_t mark[TMA_HIT_MARKS][2];
-} cand;
-
-static int cmp_cand(const void *x, const void *y)
-{
-	const cand *a = x, *b = y;
-
-	if (a->score != b->score)
-		return b->score - a->score;
-	if (a->doc != b->doc)
-		return a->doc < b->doc ? 1 : -1;    /* more recent first */
-	return a->sid < b->sid ? 1 : a->sid > b->sid ? -1 : 0;
-}
-
-/* The translations of unit into the languages asked; 0 when none is there. */
-static int fill_hit(tma_lookup *lk, tma_hit *h, const cand *c,
-		    char to[][TMA_LANG_MAX], int nto, const char *from, tma_error *err)
-{
-	long off[TMA_VIEW_LANGS];
-	int l, rc, found = 0;
-	char *joined[TMA_VIEW_LANGS] = { NULL };
-	size_t jl[TMA_VIEW_LANGS] = { 0 };
-
-	memset(h, 0, sizeof(*h));
-	sqlite3_bind_int64(lk->sides, 1, c->unit);
-	while ((rc = sqlite3_step(lk->sides)) == SQLITE_ROW) {
-		const char *lang = (const char *)sqlite3_column_text(lk->sides, 0);
-		const char *text = (const char *)sqlite3_column_text(lk->sides, 1);
-		size_t tl = strlen(text);
-		for (l = 0; l < nto && strcmp(to[l], lang) != 0; l++)
+	for (j = 0; j + q->n <= m; j++) {
+		for (k = 0; k < q->n && q->rw[j + k].hash == q->w[k].hash; k++)
 			;
-		if (l == nto || strcmp(lang, from) == 0)
-			continue;
-		joined[l] = realloc(joined[l], jl[l] + tl + 2);
-		if (!joined[l]) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		if (jl[l])
-			joined[l][jl[l]++] = ' ';
-		memcpy(joined[l] + jl[l], text, tl + 1);
-		jl[l] += tl;
+		if (k == q->n)
+			return j;
 	}
-	sqlite3_reset(lk->sides);
-	for (l = 0; l < nto; l++) {
-		off[l] = joined[l] ? keep(lk, joined[l]) : -1;
-		free(joined[l]);
-	}
-	if (rc != SQLITE_DONE)
-		return rc == SQLITE_NOMEM ? tma_fail(err, TMA_ENOMEM, "out of memory")
-					  : search_failed(lk, err, rc);
-	for (l = 0; l < nto; l++) {
-		if (off[l] < 0)
-			continue;
-		memcpy(h->trans[h->ntrans].lang, to[l], TMA_LANG_MAX);
-		h->trans[h->ntrans++].text = (const char *)(intptr_t)off[l];
-		found = 1;
-	}
-	if (!found)
-		return TMA_OK;
-	sqlite3_bind_int64(lk->docname, 1, c->doc);
-	rc = sqlite3_step(lk->docname);
-	h->doc = (const char *)(intptr_t)(rc == SQLITE_ROW
-		? keep(lk, (const char *)sqlite3_column_text(lk->docname, 0)) : keep(lk, ""));
-	sqlite3_reset(lk->docname);
-	h->score = c->score;
-	h->kind = c->kind == 0 ? "exact" : c->kind == 1 ? "fuzzy" : "concordance";
-	h->source = (const char *)(intptr_t)c->text;
-	h->at = c->at;
-	h->nmark = c->nmark;
-	memcpy(h->mark, c->mark, sizeof(h->mark));
-	return 1;
+	return -1;
 }
 
 /*
- * Has a hit with h's source and translations been kept already (a more
- * recent one: candidates come best and newest first)? The texts are still
- * arena offsets.
+ * Score a row of m words with text as a fuzzy or exact match; -1 when it
+ * does not reach the threshold. Fills q->matched.
  */
-static int seen_before(const tma_lookup *lk, const tma_hit *h)
+static int fuzzy_score(query *q, const char *text, int m, int *kind)
 {
-	size_t j;
-	int t, same;
+	int len = q->n > m ? q->n : m, d, score;
 
-	for (j = 0; j < lk->nhits; j++) {
-		const tma_hit *a = &lk->hits[j];
-		same = a->ntrans == h->ntrans &&
-		       strcmp(lk->arena + (intptr_t)a->source,
-			      lk->arena + (intptr_t)h->source) == 0;
-		for (t = 0; same && t < a->ntrans; t++)
-			same = strcmp(a->trans[t].lang, h->trans[t].lang) == 0 &&
-			       strcmp(lk->arena + (intptr_t)a->trans[t].text,
-				      lk->arena + (intptr_t)h->trans[t].text) == 0;
-		if (same)
-			return 1;
+	if (m * 100 < q->n * q->o->min || m * q->o->min > q->n * 100)
+		return -1;   /* the lengths alone rule it out */
+	d = word_distance(q->lk->dist, q->w, q->n, q->rw, m, q->matched);
+	score = len ? (int)floor(100.0 * (len - d) / len) : 0;
+	if (tma_grow(&q->sq, &q->sqcap, strlen(text) + 1, 1)) {
+		q->rc = TMA_ENOMEM;
+		return -1;
 	}
+	squeeze(q->sq, text);
+	if (strcmp(q->sq, q->squeezed) == 0) {
+		*kind = 0;
+		return 100;
+	}
+	*kind = 1;
+	if (score > 99)
+		score = 99;
+	return score < q->o->min ? -1 : score;
+}
+
+/* Keep a scored row as a candidate, with its matched words as marks. */
+static int add_cand(query *q, const tma_found *f, int score, int kind, size_t at, int m)
+{
+	tma_lookup *lk = q->lk;
+	cand *c;
+	int j;
+
+	if (tma_grow(&lk->c, &lk->ccap, lk->nc + 1, sizeof(cand)))
+		return TMA_ENOMEM;
+	c = &lk->c[lk->nc];
+	memset(c, 0, sizeof(*c));
+	c->sid = f->id;
+	c->unit = f->unit;
+	c->doc = f->doc;
+	c->score = score;
+	c->kind = kind;
+	c->at = at;
+	c->mark = lk->nmarks;
+	if (keep(lk, f->text, &c->text))
+		return TMA_ENOMEM;
+	for (j = 0; j < m; j++) {
+		if (!q->matched[j])
+			continue;
+		if (tma_grow(&lk->marks, &lk->markcap, lk->nmarks + 1, sizeof(lk->marks[0])))
+			return TMA_ENOMEM;
+		lk->marks[lk->nmarks][0] = q->rw[j].start;
+		lk->marks[lk->nmarks++][1] = q->rw[j].end;
+		c->nmark++;
+	}
+	lk->nc++;
+	return TMA_OK;
+}
+
+/* Score a stored sentence; keep it when it qualifies (a tma_found_cb). */
+static int score_row(const tma_found *f, void *ctx)
+{
+	query *q = ctx;
+	int m = words_of(q->lk, f->text, q->rw, MAX_WORDS, NULL), score, kind = 2, j;
+	size_t at = 0;
+
+	if (m < 0)
+		return q->rc = TMA_ENOMEM;
+	if (q->o->concordance) {
+		if ((j = phrase_at(q, m)) < 0)
+			return 0;
+		memset(q->matched, 0, sizeof(q->matched));
+		memset(q->matched + j, 1, (size_t)q->n);
+		at = q->rw[j].start;
+		score = m ? (int)(100.0 * q->n / m) : 0;
+	} else if ((score = fuzzy_score(q, f->text, m, &kind)) < 0) {
+		return q->rc;
+	}
+	if (add_cand(q, f, score, kind, at, m))
+		return q->rc = TMA_ENOMEM;
+	return 0;
+}
+
+/* A callback's own error, or the search's. */
+static int search_rc(query *q, int rc, tma_error *err)
+{
+	if (q->rc == TMA_ENOMEM)
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
+	return rc;
+}
+
+/*
+ * How many sentences hold word w[0..len), from the index's vocabulary;
+ * remembered, since counting a common word reads its whole list.
+ */
+static int64_t word_df(tma_lookup *lk, const char *w, size_t len)
+{
+	uint32_t id;
+	int added;
+	int64_t df;
+
+	if (lk->df_words.n >= DF_CACHE_MAX)
+		tma_strmap_free(&lk->df_words);
+	if (tma_strmap_intern(&lk->df_words, w, len, &id, &added) ||
+	    tma_grow(&lk->df, &lk->dfcap, lk->df_words.n, sizeof(int64_t))) {
+		added = 1;
+		id = UINT32_MAX;
+	}
+	if (!added)
+		return lk->df[id];
+	df = tma_tm_search_df(lk->search, w, len);
+	if (id != UINT32_MAX)
+		lk->df[id] = df;
+	return df;
+}
+
+static size_t slot_of(int64_t id, size_t cap)
+{
+	return (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ULL >> 24) & (cap - 1);
+}
+
+/* Grow the count table: this search's slots move into one twice the size. */
+static int grow_counts(tma_lookup *lk)
+{
+	size_t cap = lk->tabcap ? lk->tabcap * 2 : 1 << 16, i, s;
+	count_slot *t = calloc(cap, sizeof(*t));
+
+	if (!t)
+		return TMA_ENOMEM;
+	for (i = 0; i < lk->nused; i++) {
+		const count_slot *o = &lk->tab[lk->used[i]];
+		for (s = slot_of(o->id, cap); t[s].gen; s = (s + 1) & (cap - 1))
+			;
+		t[s] = *o;
+		lk->used[i] = s;
+	}
+	free(lk->tab);
+	lk->tab = t;
+	lk->tabcap = cap;
+	return TMA_OK;
+}
+
+/* Count one more word for sentence id in this search (a postings callback). */
+static int count_id(int64_t id, void *ctx)
+{
+	tma_lookup *lk = ctx;
+	size_t s;
+
+	if ((lk->nused + 1) * 2 > lk->tabcap && grow_counts(lk))
+		return TMA_ENOMEM;
+	for (s = slot_of(id, lk->tabcap);
+	     lk->tab[s].gen == lk->gen && lk->tab[s].id != id;
+	     s = (s + 1) & (lk->tabcap - 1))
+		;
+	if (lk->tab[s].gen != lk->gen) {
+		if (tma_grow(&lk->used, &lk->usedcap, lk->nused + 1, sizeof(size_t)))
+			return TMA_ENOMEM;
+		lk->tab[s].gen = lk->gen;
+		lk->tab[s].id = id;
+		lk->tab[s].count = 0;
+		lk->used[lk->nused++] = s;
+	}
+	lk->tab[s].count++;
 	return 0;
 }
 
@@ -543,29 +561,15 @@ static int cmp_count(const void *x, const void *y)
 	return a->id < b->id ? 1 : a->id > b->id ? -1 : 0;   /* newest first */
 }
 
-/*
- * The sentences that may match: a candidate must share at least need of
- * the query's words, so it holds at least one of the d - need + 1 rarest
- * distinct words; each further word read raises that minimum by one. Words
- * are read rarest first while their lists stay short (POSTINGS_BUDGET), the
- * sentence ids counted in a hash table, and those under the minimum dropped. The best
- * (most words shared, then newest) CANDIDATES ids go to *out (caller frees).
- */
-static int fuzzy_candidates(tma_lookup *lk, const char *folded, int n, int need,
-			    hit_count **out, size_t *nout, tma_error *err)
+/* The distinct words of the query, rarest first, into r; their number. */
+static int rarest_first(tma_lookup *lk, const query *q, rare *r)
 {
-	rare r[MAX_WORDS];
-	size_t budget = 0, i, k2, hist[MAX_WORDS + 2], above, cut;
-	int k, nr = 0, take, minimum, rc = SQLITE_DONE, best_effort = 0, threshold;
-	const char *p = folded;
-	char q[2 * 512 + 8];
-	hit_count *h;
+	const char *p = q->folded;
+	int k, j, nr = 0;
 
-	*out = NULL;
-	*nout = 0;
-	for (k = 0; k < n; k++) {
+	for (k = 0; k < q->n; k++) {
 		size_t len = strlen(p);
-		int dup = 0, j;
+		int dup = 0;
 		for (j = 0; j < nr; j++)
 			dup |= r[j].len == len && memcmp(r[j].word, p, len) == 0;
 		if (!dup) {
@@ -577,63 +581,48 @@ static int fuzzy_candidates(tma_lookup *lk, const char *folded, int n, int need,
 		p += len + 1;
 	}
 	qsort(r, (size_t)nr, sizeof(rare), cmp_rare);
-	/* Repeated words may each be matched by one distinct word. */
-	need -= n - nr;
-	if (need < 1)
-		need = 1;
-	take = nr - need + 1;
-	/*
-	 * The words that must be read are the take rarest; when even those
-	 * hold more than MANDATORY_BUDGET sentences (a query of common words
-	 * only), the search reads what the budget allows, newest first, and
-	 * is a best effort.
-	 */
-	for (k = 0; k < take; k++) {
+	return nr;
+}
+
+/*
+ * Which words to read, r[0..*take), and how many of them a candidate must
+ * hold (*minimum): the nr - need + 1 rarest must be read; when even those
+ * hold more than MANDATORY_BUDGET sentences the search is a best effort;
+ * else more words are read while their lists stay short (POSTINGS_BUDGET),
+ * each raising the minimum by one.
+ */
+static void plan_reads(const rare *r, int nr, int need, int *take, int *minimum)
+{
+	size_t budget = 0;
+	int k, t = nr - need + 1;
+
+	for (k = 0; k < t; k++) {
 		if (k > 0 && budget + (size_t)r[k].docs > MANDATORY_BUDGET) {
-			take = k;
-			best_effort = 1;
-			break;
+			*take = k;
+			*minimum = 1;
+			return;
 		}
 		budget += (size_t)r[k].docs;
 	}
-	if (best_effort) {
-		minimum = 1;
-	} else {
-		for (k = take, budget = 0;
-		     k < nr && budget + (size_t)r[k].docs <= POSTINGS_BUDGET; k++)
-			budget += (size_t)r[k].docs;
-		minimum = 1 + (k - take);
-		take = k;
-	}
-	lk->gen++;
-	lk->nused = 0;
-	/*
-	 * A word the vocabulary does not know may still be there: ICU and the
-	 * index split words differently ("don't"), so it is asked for too.
-	 */
-	for (k = 0; k < take && rc == SQLITE_DONE; k++) {
-		if (fts_string(q, sizeof(q), r[k].word, r[k].len) < 0)
-			continue;
-		sqlite3_bind_text(lk->postings, 1, q, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(lk->postings, 2, MANDATORY_BUDGET);
-		while ((rc = sqlite3_step(lk->postings)) == SQLITE_ROW) {
-			if (count_id(lk, sqlite3_column_int64(lk->postings, 0))) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-		}
-		sqlite3_reset(lk->postings);
-	}
-	if (rc != SQLITE_DONE)
-		return rc == SQLITE_NOMEM ? tma_fail(err, TMA_ENOMEM, "out of memory")
-					  : search_failed(lk, err, rc);
-	/*
-	 * The CANDIDATES that share the most words, the newest among equals:
-	 * a histogram of the counts finds the count at which to cut.
-	 */
+	for (k = t, budget = 0; k < nr && budget + (size_t)r[k].docs <= POSTINGS_BUDGET; k++)
+		budget += (size_t)r[k].docs;
+	*minimum = 1 + (k - t);
+	*take = k;
+}
+
+/*
+ * The CANDIDATES counted ids that share the most words (at least minimum),
+ * the newest among equals: a histogram of the counts finds where to cut.
+ */
+static int best_counts(tma_lookup *lk, int minimum, hit_count **out, size_t *nout)
+{
+	size_t hist[MAX_WORDS + 2], above, i, k;
+	int threshold;
+	hit_count *h;
+
 	memset(hist, 0, sizeof(hist));
 	for (i = 0; i < lk->nused; i++) {
-		int c = lk->tab[lk->used[i]].count;
+		int c = (int)lk->tab[lk->used[i]].count;
 		if (c >= minimum)
 			hist[c > MAX_WORDS ? MAX_WORDS : c]++;
 	}
@@ -642,292 +631,356 @@ static int fuzzy_candidates(tma_lookup *lk, const char *folded, int n, int need,
 			break;
 		above += hist[threshold];
 	}
-	h = malloc(sizeof(hit_count) * (above + hist[threshold] + 1));
-	if (!h)
-		return tma_fail(err, TMA_ENOMEM, "out of memory");
-	for (i = 0, k2 = 0; i < lk->nused; i++) {
-		const struct count_slot *sl = &lk->tab[lk->used[i]];
+	if (!(h = malloc(sizeof(hit_count) * (above + hist[threshold] + 1))))
+		return TMA_ENOMEM;
+	for (i = 0, k = 0; i < lk->nused; i++) {
+		const count_slot *sl = &lk->tab[lk->used[i]];
 		if ((int)sl->count >= threshold) {
-			h[k2].id = sl->id;
-			h[k2++].count = (int)sl->count;
+			h[k].id = sl->id;
+			h[k++].count = (int)sl->count;
 		}
 	}
-	if (k2)
-		qsort(h, k2, sizeof(hit_count), cmp_count);
-	cut = k2 < CANDIDATES ? k2 : CANDIDATES;
+	if (k)
+		qsort(h, k, sizeof(hit_count), cmp_count);
 	*out = h;
-	*nout = cut;
+	*nout = k < CANDIDATES ? k : CANDIDATES;
 	return TMA_OK;
 }
 
-/* What one search needs to score a row. */
-typedef struct scoring {
-	const word *qw;
-	int n;
-	const char *squeezed;
-	const tma_lookup_opts *o;
-	word *w;                  /* scratch: the row's words */
-	unsigned char matched[MAX_WORDS];
-	char *sq;                 /* scratch: the row's text squeezed */
-	size_t sqcap;
-	cand *c;                  /* the candidates kept */
-	size_t nc, ccap;
-} scoring;
-
-/* Score a stored sentence; keep it when it qualifies. Returns 0 or an error code. */
-static int score_row(tma_lookup *lk, scoring *sc, int64_t sid, int64_t unit,
-		     int64_t doc, const char *text)
+/*
+ * The sentences that may match fuzzily: a candidate must share at least
+ * need of the query's words (see the top of this file). The best ids go
+ * to *out (caller frees).
+ */
+static int fuzzy_candidates(tma_lookup *lk, const query *q, int need, hit_count **out,
+			    size_t *nout, tma_error *err)
 {
-	const tma_lookup_opts *o = sc->o;
-	int n = sc->n, m = words_of(lk, text, sc->w, MAX_WORDS, NULL), score, kind, j, k;
-	size_t at = 0;
-	cand *c;
+	rare r[MAX_WORDS];
+	int nr = rarest_first(lk, q, r), take, minimum, k, rc = TMA_OK;
 
-	if (m < 0)
-		return TMA_ENOMEM;
-	if (o->concordance) {
-		/* Where the query's words stand in a row. */
-		for (j = 0; j + n <= m; j++) {
-			for (k = 0; k < n && sc->w[j + k].hash == sc->qw[k].hash; k++)
-				;
-			if (k == n)
-				break;
-		}
-		if (j + n > m)
-			return TMA_OK;
-		memset(sc->matched, 0, sizeof(sc->matched));
-		for (k = 0; k < n; k++)
-			sc->matched[j + k] = 1;
-		at = sc->w[j].start;
-		score = m ? (int)(100.0 * n / m) : 0;
-		kind = 2;
-	} else {
-		int len = n > m ? n : m, d;
-		if (m * 100 < n * o->min || m * o->min > n * 100)
-			return TMA_OK;   /* the lengths alone rule it out */
-		d = word_distance(lk->dist, sc->qw, n, sc->w, m, sc->matched);
-		score = len ? (int)floor(100.0 * (len - d) / len) : 0;
-		if (tma_grow(&sc->sq, &sc->sqcap, strlen(text) + 1, 1))
+	*out = NULL;
+	*nout = 0;
+	/* Repeated words may each be matched by one distinct word. */
+	need -= q->n - nr;
+	if (need < 1)
+		need = 1;
+	plan_reads(r, nr, need, &take, &minimum);
+	lk->gen++;
+	lk->nused = 0;
+	/*
+	 * A word the vocabulary does not know may still be there: ICU and the
+	 * index split words differently ("don't"), so it is asked for too.
+	 */
+	for (k = 0; k < take && !rc; k++)
+		rc = tma_tm_search_postings(lk->search, r[k].word, r[k].len, MANDATORY_BUDGET,
+					    count_id, lk, err);
+	if (rc == TMA_ENOMEM || (!rc && best_counts(lk, minimum, out, nout)))
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
+	return rc;
+}
+
+/* Has sentence sid been scored in this run? */
+static int scored(const tma_lookup *lk, int64_t sid)
+{
+	size_t j;
+
+	for (j = 0; j < lk->nc; j++)
+		if (lk->c[j].sid == sid)
+			return 1;
+	return 0;
+}
+
+/* Fuzzy: the sentences sharing enough of the query's words, scored. */
+static int find_fuzzy(tma_lookup *lk, query *q, tma_error *err)
+{
+	int need = (int)ceil(q->n * (2.0 * q->o->min / 100.0 - 1) / (q->o->min / 100.0));
+	hit_count *ids = NULL;
+	size_t nids = 0, i;
+	int rc;
+
+	rc = fuzzy_candidates(lk, q, need < 1 ? 1 : need, &ids, &nids, err);
+	for (i = 0; !rc && i < nids; i++)
+		if (!scored(lk, ids[i].id))
+			rc = search_rc(q, tma_tm_search_sentence(lk->search, ids[i].id, q->from,
+								 score_row, q, err), err);
+	free(ids);
+	return rc;
+}
+
+/*
+ * The candidates of the query: the sentences holding it as a phrase, newest
+ * first (the concordance; and for a short query, whose words may all be
+ * common, the exact matches the word counts might not reach), the exact
+ * matches by key, and the fuzzy ones.
+ */
+static int find(tma_lookup *lk, query *q, tma_error *err)
+{
+	const tma_lookup_opts *o = q->o;
+	int rc = TMA_OK;
+
+	if (o->concordance || q->n <= SHORT_QUERY)
+		rc = search_rc(q, tma_tm_search_phrase(lk->search, q->folded, q->n, q->from,
+						       o->concordance ? o->limit * 8 + 32
+								      : PHRASE_FIRST,
+						       score_row, q, err), err);
+	if (rc || o->concordance)
+		return rc;
+	if ((rc = search_rc(q, tma_tm_search_exact(lk->search, q->squeezed, q->from,
+						   score_row, q, err), err)))
+		return rc;
+	return find_fuzzy(lk, q, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Hits                                                                */
+
+static int cmp_cand(const void *x, const void *y)
+{
+	const cand *a = x, *b = y;
+
+	if (a->score != b->score)
+		return b->score - a->score;
+	if (a->doc != b->doc)
+		return a->doc < b->doc ? 1 : -1;    /* more recent first */
+	return a->sid < b->sid ? 1 : a->sid > b->sid ? -1 : 0;
+}
+
+/* The translations a hit collects, one text per language asked. */
+typedef struct collect {
+	tma_lookup *lk;
+	const query *q;
+	char *joined[TMA_VIEW_LANGS];
+	size_t len[TMA_VIEW_LANGS];
+} collect;
+
+/* A sentence of the hit's unit: joined to its language's text (a callback). */
+static int collect_side(const char *lang, const char *text, void *ctx)
+{
+	collect *cl = ctx;
+	size_t tl = strlen(text), cap;
+	int l;
+
+	for (l = 0; l < cl->q->nto && strcmp(cl->q->to[l], lang) != 0; l++)
+		;
+	if (l == cl->q->nto)
+		return 0;
+	cap = cl->len[l] + tl + 2;
+	{
+		char *j = realloc(cl->joined[l], cap);
+		if (!j)
 			return TMA_ENOMEM;
-		squeeze(sc->sq, text);
-		if (strcmp(sc->sq, sc->squeezed) == 0) {
-			score = 100;
-			kind = 0;
-		} else {
-			if (score > 99)
-				score = 99;
-			kind = 1;
-		}
-		if (score < o->min)
-			return TMA_OK;
+		cl->joined[l] = j;
 	}
-	if (tma_grow(&sc->c, &sc->ccap, sc->nc + 1, sizeof(cand)))
-		return TMA_ENOMEM;
-	c = &sc->c[sc->nc++];
-	memset(c, 0, sizeof(*c));
-	c->sid = sid;
-	c->unit = unit;
-	c->doc = doc;
-	c->score = score;
-	c->kind = kind;
-	c->at = at;
-	c->text = keep(lk, text);
-	if (c->text < 0)
-		return TMA_ENOMEM;
-	for (j = 0; j < m && c->nmark < TMA_HIT_MARKS; j++)
-		if (sc->matched[j]) {
-			c->mark[c->nmark][0] = sc->w[j].start;
-			c->mark[c->nmark++][1] = sc->w[j].end;
+	if (cl->len[l])
+		cl->joined[l][cl->len[l]++] = ' ';
+	memcpy(cl->joined[l] + cl->len[l], text, tl + 1);
+	cl->len[l] += tl;
+	return 0;
+}
+
+/*
+ * Make candidate c a hit record with its translations; *got 0 when the
+ * unit has none into the languages asked.
+ */
+static int make_rec(tma_lookup *lk, const query *q, const cand *c, int *got,
+		    tma_error *err)
+{
+	collect cl;
+	hit_rec *r;
+	const char *name;
+	int l, rc;
+
+	memset(&cl, 0, sizeof(cl));
+	cl.lk = lk;
+	cl.q = q;
+	*got = 0;
+	rc = tma_tm_search_unit(lk->search, c->unit, collect_side, &cl, err);
+	if (rc == TMA_ENOMEM ||
+	    (!rc && tma_grow(&lk->recs, &lk->reccap, lk->nrecs + 1, sizeof(hit_rec))))
+		rc = tma_fail(err, TMA_ENOMEM, "out of memory");
+	if (rc) {
+		for (l = 0; l < q->nto; l++)
+			free(cl.joined[l]);
+		return rc;
+	}
+	r = &lk->recs[lk->nrecs];
+	r->c = c;
+	r->trans = lk->ntrecs;
+	r->ntrans = 0;
+	for (l = 0; !rc && l < q->nto; l++) {
+		trans_rec *t;
+		if (!cl.joined[l])
+			continue;
+		if (tma_grow(&lk->trecs, &lk->treccap, lk->ntrecs + 1, sizeof(trans_rec))) {
+			rc = tma_fail(err, TMA_ENOMEM, "out of memory");
+			break;
 		}
+		t = &lk->trecs[lk->ntrecs++];
+		memcpy(t->lang, q->to[l], TMA_LANG_MAX);
+		if (keep(lk, cl.joined[l], &t->text))
+			rc = tma_fail(err, TMA_ENOMEM, "out of memory");
+		r->ntrans++;
+	}
+	for (l = 0; l < q->nto; l++)
+		free(cl.joined[l]);
+	if (rc || !r->ntrans)
+		return rc;
+	if ((rc = tma_tm_search_docname(lk->search, c->doc, &name, err)))
+		return rc;
+	if (keep(lk, name, &r->doc))
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
+	lk->nrecs++;
+	*got = 1;
 	return TMA_OK;
 }
 
-/* Score every row of a statement giving id, unit, doc, text. */
-static int score_rows(tma_lookup *lk, scoring *sc, sqlite3_stmt *st, tma_error *err)
+/*
+ * Does the last record repeat an earlier one (the same source and
+ * translations; candidates come best and newest first)?
+ */
+static int repeats(const tma_lookup *lk)
 {
-	int rc, r = TMA_OK;
+	const hit_rec *h = &lk->recs[lk->nrecs - 1];
+	size_t j, t;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !r)
-		r = score_row(lk, sc, sqlite3_column_int64(st, 0),
-			      sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-			      (const char *)sqlite3_column_text(st, 3));
-	sqlite3_reset(st);
-	if (r)
-		return tma_fail(err, r, "out of memory");
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? TMA_OK : search_failed(lk, err, rc);
+	for (j = 0; j + 1 < lk->nrecs; j++) {
+		const hit_rec *a = &lk->recs[j];
+		int same = a->ntrans == h->ntrans &&
+			   strcmp(lk->arena + a->c->text, lk->arena + h->c->text) == 0;
+		for (t = 0; same && t < a->ntrans; t++) {
+			const trans_rec *x = &lk->trecs[a->trans + t], *y = &lk->trecs[h->trans + t];
+			same = strcmp(x->lang, y->lang) == 0 &&
+			       strcmp(lk->arena + x->text, lk->arena + y->text) == 0;
+		}
+		if (same)
+			return 1;
+	}
+	return 0;
 }
 
-int tma_lookup_run(tma_lookup *lk, const tma_lookup_opts *opts, const char *query,
+/* The records as the public hits, now that the arena no longer moves. */
+static int publish(tma_lookup *lk, tma_error *err)
+{
+	size_t i, k;
+
+	if (tma_grow(&lk->hits, &lk->hitcap, lk->nrecs + 1, sizeof(tma_hit)) ||
+	    tma_grow(&lk->trans, &lk->transcap, lk->ntrecs + 1, sizeof(tma_hit_trans)))
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
+	for (k = 0; k < lk->ntrecs; k++) {
+		memcpy(lk->trans[k].lang, lk->trecs[k].lang, TMA_LANG_MAX);
+		lk->trans[k].text = lk->arena + lk->trecs[k].text;
+	}
+	for (i = 0; i < lk->nrecs; i++) {
+		const hit_rec *r = &lk->recs[i];
+		tma_hit *h = &lk->hits[i];
+		h->score = r->c->score;
+		h->kind = r->c->kind == 0 ? "exact" : r->c->kind == 1 ? "fuzzy" : "concordance";
+		h->doc = lk->arena + r->doc;
+		h->source = lk->arena + r->c->text;
+		h->at = r->c->at;
+		h->nmark = (int)r->c->nmark;
+		h->mark = (const size_t (*)[2])(lk->marks + r->c->mark);
+		h->ntrans = (int)r->ntrans;
+		h->trans = lk->trans + r->trans;
+	}
+	return TMA_OK;
+}
+
+/* The best candidates, up to the limit, as hits. */
+static int make_hits(tma_lookup *lk, const query *q, tma_error *err)
+{
+	size_t i;
+	int got, rc;
+
+	if (lk->nc)
+		qsort(lk->c, lk->nc, sizeof(cand), cmp_cand);
+	for (i = 0; i < lk->nc && lk->nrecs < (size_t)q->o->limit; i++) {
+		if ((rc = make_rec(lk, q, &lk->c[i], &got, err)))
+			return rc;
+		if (got && repeats(lk)) {
+			lk->ntrecs = lk->recs[lk->nrecs - 1].trans;
+			lk->nrecs--;
+		}
+	}
+	return publish(lk, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* A run                                                               */
+
+/* The target languages: those asked, else every other of the memory. */
+static int target_langs(tma_lookup *lk, query *q, tma_error *err)
+{
+	char to[TMA_VIEW_LANGS][TMA_LANG_MAX];
+	int n, k, rc;
+
+	if (!q->o->to && !lk->langs[0] &&
+	    (rc = tma_tm_langs(lk->tm, NULL, lk->langs, sizeof(lk->langs), err)))
+		return rc;
+	if ((rc = tma_lang_list(q->o->to ? q->o->to : lk->langs, to, TMA_VIEW_LANGS, &n, err)))
+		return rc;
+	q->nto = 0;
+	for (k = 0; k < n; k++)
+		if (strcmp(to[k], q->from) != 0)
+			memcpy(q->to[q->nto++], to[k], TMA_LANG_MAX);
+	return TMA_OK;
+}
+
+/* Check and read the query: its languages, its words. */
+static int read_query(tma_lookup *lk, query *q, const char *text, tma_error *err)
+{
+	size_t len = strlen(text);
+	long bad;
+	int rc;
+
+	if (!q->o->from || tma_lang_normalize(q->from, NULL, q->o->from))
+		return tma_fail(err, TMA_EUSAGE, "the query's language is needed (--from)");
+	/* Words are read by ICU: the query must be UTF-8. */
+	if ((bad = tma_utf8_bad(text, len)) >= 0)
+		return tma_fail(err, TMA_EINPUT, "the query is not UTF-8 (byte %ld)", bad);
+	if ((rc = target_langs(lk, q, err)))
+		return rc;
+	if (len > QUERY_MAX)
+		return tma_fail(err, TMA_EUSAGE, "the query is too long (%zu bytes; at most "
+				"%d)", len, QUERY_MAX);
+	q->folded = malloc(len * 4 + MAX_WORDS + 1);
+	q->squeezed = malloc(len + 1);
+	if (!q->folded || !q->squeezed)
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
+	squeeze(q->squeezed, text);
+	if ((q->n = words_of(lk, text, q->w, MAX_WORDS, q->folded)) < 0)
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
+	if (q->n == 0)
+		return tma_fail(err, TMA_EUSAGE, "the query has no words to look up");
+	return TMA_OK;
+}
+
+int tma_lookup_run(tma_lookup *lk, const tma_lookup_opts *opts, const char *text,
 		   const tma_hit **hits, size_t *nhits, tma_error *err)
 {
 	tma_lookup_opts o = *opts;
-	char from[TMA_LANG_MAX], to[TMA_VIEW_LANGS][TMA_LANG_MAX];
-	char *folded = NULL, *squeezed = NULL, *q = NULL;
-	word *qw = NULL;
-	scoring sc;
-	hit_count *ids = NULL;
-	size_t nids = 0, qcap, i, k;
-	int n, nto = 0, rc = TMA_OK;
+	query *q = calloc(1, sizeof(*q));
+	int rc;
 
 	*hits = NULL;
 	*nhits = 0;
-	lk->nhits = 0;
-	lk->aused = 0;
-	memset(&sc, 0, sizeof(sc));
+	lk->aused = lk->nc = lk->nmarks = lk->nrecs = lk->ntrecs = 0;
+	if (!q)
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
 	if (o.min <= 0 || o.min > 100)
 		o.min = 75;
 	if (o.limit <= 0)
 		o.limit = 10;
-	if (!o.from || tma_lang_normalize(from, NULL, o.from))
-		return tma_fail(err, TMA_EUSAGE, "the query's language is needed (--from)");
-	/* Words are read by ICU: the query must be UTF-8. */
-	{
-		long bad = tma_utf8_bad(query, strlen(query));
-		if (bad >= 0)
-			return tma_fail(err, TMA_EINPUT, "the query is not UTF-8 (byte %ld)",
-					bad);
+	q->o = &o;
+	q->lk = lk;
+	if (!(rc = read_query(lk, q, text, err)) && !(rc = find(lk, q, err)) &&
+	    !(rc = make_hits(lk, q, err))) {
+		*hits = lk->hits;
+		*nhits = lk->nrecs;
 	}
-	/* Target languages: those asked, else every other of the memory. */
-	{
-		const char *p = o.to;
-		if (!p) {
-			if (!lk->langs[0] &&
-			    (rc = tma_tm_langs(lk->tm, NULL, lk->langs, sizeof(lk->langs), err)))
-				return rc;
-			p = lk->langs;
-		}
-		while (*p && nto < TMA_VIEW_LANGS) {
-			char tag[64];
-			size_t len = strcspn(p, ",");
-			snprintf(tag, sizeof(tag), "%.*s", (int)(len < 63 ? len : 63), p);
-			if (tma_lang_normalize(to[nto], NULL, tag))
-				return tma_fail(err, TMA_EUSAGE, "'%s' is not a language code", tag);
-			if (strcmp(to[nto], from) != 0)
-				nto++;
-			p += len;
-			if (*p == ',')
-				p++;
-		}
-	}
-	if (strlen(query) > 100000)
-		return tma_fail(err, TMA_EUSAGE, "the query is too long (%zu bytes; at most "
-				"100000)", strlen(query));
-	qw = malloc(sizeof(word) * MAX_WORDS);
-	sc.w = malloc(sizeof(word) * MAX_WORDS);
-	folded = malloc(strlen(query) * 4 + MAX_WORDS + 1);
-	squeezed = malloc(strlen(query) + 1);
-	qcap = strlen(query) * 4 + 64 * MAX_WORDS + 16;
-	q = malloc(qcap);
-	if (!qw || !sc.w || !folded || !squeezed || !q) {
-		rc = tma_fail(err, TMA_ENOMEM, "out of memory");
-		goto done;
-	}
-	squeeze(squeezed, query);
-	n = words_of(lk, query, qw, MAX_WORDS, folded);
-	if (n < 0) {
-		rc = tma_fail(err, TMA_ENOMEM, "out of memory");
-		goto done;
-	}
-	if (n == 0) {
-		rc = tma_fail(err, TMA_EUSAGE, "the query has no words to look up");
-		goto done;
-	}
-	sc.qw = qw;
-	sc.n = n;
-	sc.squeezed = squeezed;
-	sc.o = &o;
-	{
-		/* The words as one phrase, each quoted. */
-		size_t used = 0;
-		const char *p = folded;
-		int j, w;
-		for (j = 0; j < n; j++) {
-			if (j) {
-				memcpy(q + used, " + ", 3);
-				used += 3;
-			}
-			w = fts_string(q + used, qcap - used, p, strlen(p));
-			if (w < 0)
-				break;
-			used += (size_t)w;
-			p += strlen(p) + 1;
-		}
-		q[used] = '\0';
-	}
-	/*
-	 * The sentences holding the query as a phrase, newest first: the
-	 * concordance; and for a short query, whose words may all be common,
-	 * the exact matches the word counts below might not reach.
-	 */
-	if (o.concordance || n <= SHORT_QUERY) {
-		sqlite3_bind_text(lk->phrase, 1, q, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(lk->phrase, 2, from, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(lk->phrase, 3, o.concordance ? o.limit * 8 + 32
-							      : PHRASE_FIRST);
-		rc = score_rows(lk, &sc, lk->phrase, err);
-	}
-	if (!rc && !o.concordance) {
-		/* Exact: one probe of the text key index. */
-		sqlite3_bind_int64(lk->exact, 1, (sqlite3_int64)tma_text_key(query));
-		sqlite3_bind_text(lk->exact, 2, from, -1, SQLITE_TRANSIENT);
-		rc = score_rows(lk, &sc, lk->exact, err);
-	}
-	if (!rc && !o.concordance) {
-		/* Fuzzy: the sentences sharing enough of the query's words. */
-		int need = (int)ceil(n * (2.0 * o.min / 100.0 - 1) / (o.min / 100.0));
-		if (need < 1)
-			need = 1;
-		rc = fuzzy_candidates(lk, folded, n, need, &ids, &nids, err);
-		for (i = 0; !rc && i < nids; i++) {
-			size_t j;
-			int scored = 0;
-			for (j = 0; j < sc.nc && !scored; j++)
-				scored = sc.c[j].sid == ids[i].id;
-			if (scored)
-				continue;
-			sqlite3_bind_int64(lk->row, 1, ids[i].id);
-			sqlite3_bind_text(lk->row, 2, from, -1, SQLITE_TRANSIENT);
-			rc = score_rows(lk, &sc, lk->row, err);
-		}
-	}
-	if (rc)
-		goto done;
-	if (sc.nc)
-		qsort(sc.c, sc.nc, sizeof(cand), cmp_cand);
-	for (i = 0; i < sc.nc && lk->nhits < (size_t)o.limit; i++) {
-		tma_hit h;
-		int got;
-
-		if (tma_grow(&lk->hits, &lk->hitcap, lk->nhits + 1, sizeof(tma_hit))) {
-			rc = tma_fail(err, TMA_ENOMEM, "out of memory");
-			goto done;
-		}
-		got = fill_hit(lk, &h, &sc.c[i], to, nto, from, err);
-		if (got < 0) {
-			rc = got;
-			goto done;
-		}
-		if (got && !seen_before(lk, &h))
-			lk->hits[lk->nhits++] = h;
-	}
-	/* Arena offsets become pointers now that it no longer moves. */
-	for (i = 0; i < lk->nhits; i++) {
-		tma_hit *h = &lk->hits[i];
-		h->source = lk->arena + (intptr_t)h->source;
-		h->doc = lk->arena + (intptr_t)h->doc;
-		for (k = 0; k < (size_t)h->ntrans; k++)
-			h->trans[k].text = lk->arena + (intptr_t)h->trans[k].text;
-	}
-	*hits = lk->hits;
-	*nhits = lk->nhits;
-done:
-	free(sc.c);
-	free(sc.w);
-	free(sc.sq);
-	free(ids);
-	free(qw);
-	free(folded);
-	free(squeezed);
+	free(q->folded);
+	free(q->squeezed);
+	free(q->sq);
 	free(q);
 	return rc;
 }

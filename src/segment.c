@@ -49,7 +49,7 @@
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 
-#include "tmalign_int.h"
+#include "text.h"
 
 enum exc_class {
 	EXC_ALWAYS, EXC_BEFORE_NUMBER, EXC_AFTER_WORD, EXC_BEFORE_NAME,

@@ -27,10 +27,10 @@
 #include <unicode/uchar.h>
 #include <unicode/utf16.h>
 
-#include "tmalign_int.h"
+#include "text.h"
 
 /* Inputs are addressed with 32-bit offsets by ICU's converters. */
-#define MAX_INPUT ((size_t)INT32_MAX - 16)
+#define MAX_INPUT TMA_TEXT_MAX
 
 int tma_is_newline(UChar32 c)
 {
@@ -100,8 +100,33 @@ char *tma_utf16_to_sentence(const UChar *u, int32_t n, size_t *len,
 	return out;
 }
 
-/* Read all of path ("-": standard input) into a new buffer. */
-static int read_all(char **out, size_t *nout, const char *path, tma_error *err)
+/* Which line of bytes[0..off) holds the byte at off (1-based). */
+static size_t line_of(const char *bytes, size_t off)
+{
+	size_t line = 1, i;
+
+	for (i = 0; i < off; i++)
+		line += bytes[i] == '\n';
+	return line;
+}
+
+/*
+ * Will bytes beginning so be read as UTF-8, where a NUL byte cannot be
+ * text? (With a UTF-16 byte-order mark or another encoding it can.)
+ */
+static int read_as_utf8(const char *encoding, const unsigned char *b, size_t n)
+{
+	if (encoding && strcmp(encoding, "UTF-8") != 0 && strcmp(encoding, "utf-8") != 0)
+		return 0;
+	return !(n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)));
+}
+
+/*
+ * Read all of path ("-": standard input) into a new buffer. Read as UTF-8,
+ * the first NUL byte stops it there; any input stops at MAX_INPUT bytes.
+ */
+static int read_all(char **out, size_t *nout, const char *path, const char *encoding,
+		    tma_error *err)
 {
 	int fd = 0;
 	struct stat st;
@@ -161,6 +186,18 @@ static int read_all(char **out, size_t *nout, const char *path, tma_error *err)
 		}
 		if (got == 0)
 			break;
+		if (read_as_utf8(encoding, (unsigned char *)buf, n + (size_t)got)) {
+			const char *z = memchr(buf + n, '\0', (size_t)got);
+			if (z) {
+				size_t at = (size_t)(z - buf);
+				rc = tma_fail(err, TMA_EINPUT, "%s: NUL character at byte %zu "
+					      "(line %zu); a UTF-16 file without a byte-order mark? "
+					      "give --encoding UTF-16LE",
+					      strcmp(path, "-") == 0 ? "<stdin>" : path, at,
+					      line_of(buf, at));
+				goto done;
+			}
+		}
 		n += (size_t)got;
 	}
 	*out = buf;
@@ -220,14 +257,22 @@ static int choose_encoding(tma_text *t, const char *bytes, size_t n,
 	return TMA_OK;
 }
 
-/* Which line of bytes[0..off) holds the byte at off (1-based). */
-static size_t line_of(const char *bytes, size_t off)
+/*
+ * A byte-order mark the converter passed through, or one in mid-file
+ * (files glued together), is not text: U+FEFF goes, wherever it is.
+ */
+static void drop_boms(tma_text *t)
 {
-	size_t line = 1, i;
+	int32_t i, k = 0;
 
-	for (i = 0; i < off; i++)
-		line += bytes[i] == '\n';
-	return line;
+	for (i = 0; i < t->n; i++)
+		if (t->u[i] != 0xFEFF) {
+			t->u[k] = t->u[i];
+			t->off[k++] = t->off[i];
+		}
+	t->off[k] = t->off[t->n];
+	t->u[k] = 0;
+	t->n = k;
 }
 
 /*
@@ -300,12 +345,7 @@ static int decode(tma_text *t, const char *bytes, size_t n, size_t skip,
 	offs[used] = (int32_t)n;
 	t->off = offs;
 	offs = NULL;
-	/* A byte-order mark that the converter passed through is not text. */
-	if (t->n > 0 && t->u[0] == 0xFEFF) {
-		memmove(t->u, t->u + 1, sizeof(UChar) * (size_t)t->n);
-		memmove(t->off, t->off + 1, sizeof(int32_t) * (size_t)t->n);
-		t->n--;
-	}
+	drop_boms(t);
 done:
 	free(offs);
 	ucnv_close(cnv);
@@ -463,7 +503,7 @@ int tma_text_load(tma_text **out, const char *path, const char *encoding,
 	int rc;
 
 	*out = NULL;
-	if ((rc = read_all(&bytes, &n, path, err)))
+	if ((rc = read_all(&bytes, &n, path, encoding, err)))
 		return rc;
 	rc = tma_text_from_bytes(out, strcmp(path, "-") == 0 ? "<stdin>" : path,
 				 bytes, n, encoding, err);
@@ -478,20 +518,21 @@ size_t tma_text_bytes(const tma_text *t) { return t->nbytes; }
 
 uint64_t tma_text_hash(const tma_text *t)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = TMA_HASH_SEED;
 	int32_t i;
 
+	/* FNV-1a over the text as UTF-16LE, line ends made LF. */
 	for (i = 0; i < t->n; i++) {
 		UChar c = t->u[i];
+		unsigned char le[2];
 		if (c == '\r') {
 			if (i + 1 < t->n && t->u[i + 1] == '\n')
 				continue;
 			c = '\n';
 		}
-		h ^= (uint64_t)(c & 0xFF);
-		h *= 1099511628211ULL;
-		h ^= (uint64_t)(c >> 8);
-		h *= 1099511628211ULL;
+		le[0] = (unsigned char)(c & 0xFF);
+		le[1] = (unsigned char)(c >> 8);
+		h = tma_hash_more(h, le, 2);
 	}
 	return h;
 }

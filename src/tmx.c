@@ -26,7 +26,10 @@
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
-#include "tmalign_int.h"
+#include "lang.h"
+#include "memory.h"
+#include "text.h"
+#include "tmx.h"
 
 /* Is c allowed in an XML 1.0 document? */
 static int xml_char(UChar32 c)
@@ -181,7 +184,7 @@ int tma_export_tmx(tma_tm *tm, const tma_export_opts *opts, FILE *out,
 	if (!opts)
 		opts = &none;
 	memset(&o, 0, sizeof(o));
-	if ((rc = tma_lang_list(opts->langs, o.sel.langs, &o.sel.nlangs, err)))
+	if ((rc = tma_lang_list(opts->langs, o.sel.langs, TMA_VIEW_LANGS, &o.sel.nlangs, err)))
 		return rc;
 	/* srclang: asked for, else the first language asked, else the memory's. */
 	if (opts->srclang) {
@@ -476,6 +479,8 @@ static char *normalize_seg(const char *s, size_t n)
 /* One <tu> being read. */
 typedef struct tu_state {
 	tma_import_unit unit;
+	tma_import_side side[TMA_VIEW_LANGS];
+	tma_prop prop[TMA_VIEW_PROPS];
 	char *texts[TMA_VIEW_LANGS * 4];
 	const char *sents[TMA_VIEW_LANGS][4];
 	int ntext;
@@ -492,6 +497,8 @@ static void tu_reset(tu_state *s)
 	s->ntext = 0;
 	memset(&s->unit, 0, sizeof(s->unit));
 	s->unit.score = -1;
+	s->unit.side = s->side;
+	s->unit.prop = s->prop;
 	s->props.n = 0;
 }
 
@@ -518,20 +525,24 @@ static int tu_seg(tu_state *s, const char *lang, char *text)
 {
 	int k;
 
-	for (k = 0; k < s->unit.nside && strcmp(s->unit.side[k].lang, lang) != 0; k++)
+	for (k = 0; k < s->unit.nside && strcmp(s->side[k].lang, lang) != 0; k++)
 		;
 	if (k == s->unit.nside) {
-		memset(&s->unit.side[k], 0, sizeof(s->unit.side[k]));
-		snprintf(s->unit.side[k].lang, TMA_LANG_MAX, "%s", lang);
-		s->unit.side[k].sent = s->sents[k];
+		if (k == TMA_VIEW_LANGS) {
+			free(text);
+			return TMA_OK;
+		}
+		memset(&s->side[k], 0, sizeof(s->side[k]));
+		snprintf(s->side[k].lang, TMA_LANG_MAX, "%s", lang);
+		s->side[k].sent = s->sents[k];
 		s->unit.nside++;
 	}
-	if (s->unit.side[k].n == 4 || s->ntext == TMA_VIEW_LANGS * 4) {
+	if (s->side[k].n == 4 || s->ntext == TMA_VIEW_LANGS * 4) {
 		free(text);   /* a fifth variant of one language: not kept */
 		return TMA_OK;
 	}
 	s->texts[s->ntext++] = text;
-	s->sents[k][s->unit.side[k].n++] = text;
+	s->sents[k][s->side[k].n++] = text;
 	return TMA_OK;
 }
 
@@ -620,8 +631,8 @@ static int read_units(tmx_in *in, tma_importer *im, tma_error *err)
 		} else if (type == XML_READER_TYPE_END_ELEMENT && is(name, "tu")) {
 			in_tu = 0;
 			for (k = 0; k < s.unit.nprop; k++) {
-				s.unit.prop[k].type = s.props.s + s.prop_off[k][0];
-				s.unit.prop[k].value = s.props.s + s.prop_off[k][1];
+				s.prop[k].type = s.props.s + s.prop_off[k][0];
+				s.prop[k].value = s.props.s + s.prop_off[k][1];
 			}
 			if ((rc = tma_importer_unit(im, &s.unit, err))) {
 				if (err)
@@ -640,23 +651,12 @@ static int read_units(tmx_in *in, tma_importer *im, tma_error *err)
 	return rc;
 }
 
-/* The document name for a file: its base name without the extension. */
-static void doc_name(char *out, size_t n, const char *path)
-{
-	const char *base = strrchr(path, '/'), *dot;
-
-	base = base ? base + 1 : path;
-	dot = strrchr(base, '.');
-	snprintf(out, n, "%.*s", (int)(dot && dot > base ? dot - base : (long)strlen(base)),
-		 base);
-}
-
-int tma_import_tmx(tma_tm *tm, const char *path, tma_import_result *res,
-		   tma_error *err)
+int tma_import_tmx(tma_tm *tm, const char *path, const tma_import_opts *opts,
+		   tma_import_result *res, tma_error *err)
 {
 	tmx_in in;
 	tma_importer *im = NULL;
-	char langs[TMA_VIEW_LANGS][TMA_LANG_MAX], name[256];
+	char langs[TMA_VIEW_LANGS][TMA_LANG_MAX], name[TMA_NAME_MAX + 1];
 	const char *lp[TMA_VIEW_LANGS];
 	int nlang = 0, rc, k;
 
@@ -672,10 +672,10 @@ int tma_import_tmx(tma_tm *tm, const char *path, tma_import_result *res,
 		return rc;
 	for (k = 0; k < nlang; k++)
 		lp[k] = langs[k];
-	doc_name(name, sizeof(name), path);
+	tma_path_stem(name, sizeof(name), path);
 	if ((rc = open_reader(&in, err)))
 		return rc;
-	if (!(rc = tma_importer_begin(&im, tm, path, 1, err))) {
+	if (!(rc = tma_importer_begin(&im, tm, path, 1, opts && opts->replace, err))) {
 		if (nlang)
 			rc = tma_importer_doc(im, name, lp, nlang, err);
 		if (!rc)

@@ -2,7 +2,7 @@
  * test_lang.c - language tags and file names (src/lang.c).
  */
 #include "testutil.h"
-#include "tmalign_int.h"
+#include "lang.h"
 
 static void expect(const char *tag, const char *lang, const char *region)
 {
@@ -68,19 +68,23 @@ static void test_list(void **state)
 	int n = -1, k;
 
 	(void)state;
-	assert_int_equal(tma_lang_list("ua,EN-us,ru", langs, &n, &err), TMA_OK);
+	assert_int_equal(tma_lang_list("ua,EN-us,ru", langs, TMA_VIEW_LANGS, &n, &err), TMA_OK);
 	assert_int_equal(n, 3);
 	assert_string_equal(langs[0], "uk");
 	assert_string_equal(langs[1], "en");
 	assert_string_equal(langs[2], "ru");
-	assert_int_equal(tma_lang_list(NULL, langs, &n, &err), TMA_OK);
+	assert_int_equal(tma_lang_list(NULL, langs, TMA_VIEW_LANGS, &n, &err), TMA_OK);
 	assert_int_equal(n, 0);
-	assert_int_equal(tma_lang_list("en,xx!", langs, &n, &err), TMA_EUSAGE);
+	assert_int_equal(tma_lang_list("en,xx!", langs, TMA_VIEW_LANGS, &n, &err), TMA_EUSAGE);
 	assert_non_null(strstr(err.message, "'xx!' is not a language code"));
-	for (k = 0; k <= TMA_VIEW_LANGS; k++)
-		strcat(many, k ? ",en" : "en");
-	assert_int_equal(tma_lang_list(many, langs, &n, &err), TMA_EUSAGE);
-	assert_non_null(strstr(err.message, "too many"));
+	/* A language twice is a mistake (it would write two keys of one name). */
+	assert_int_equal(tma_lang_list("en,uk,EN", langs, TMA_VIEW_LANGS, &n, &err),
+			 TMA_EUSAGE);
+	assert_non_null(strstr(err.message, "names en twice"));
+	for (k = 0; k < 3; k++)
+		strcat(many, k ? ",ru" : "en");
+	assert_int_equal(tma_lang_list("en,uk,ru", langs, 2, &n, &err), TMA_EUSAGE);
+	assert_non_null(strstr(err.message, "more than 2 languages"));
 }
 
 int main(void)

@@ -1,12 +1,12 @@
 /*
- * test_tm.c - the translation memory (src/tm.c).
+ * test_tm.c - the translation memory (src/tm_*.c).
  */
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "testutil.h"
-#include "tmalign_int.h"
+#include "util.h"
 
 typedef struct fixture {
 	char dir[64];
@@ -78,7 +78,7 @@ static void test_create_store_replace(void **state)
 	tma_tm *tm = NULL;
 	tma_store_result res;
 	tma_error err = { 0, "" };
-	tma_stats st;
+	tma_stats *st;
 	uint64_t d1, d2;
 	int n = 0;
 
@@ -107,18 +107,19 @@ static void test_create_store_replace(void **state)
 	/* Other content under another name is stored. */
 	f->src[1].hash = 0x3333;
 	assert_int_equal(tma_tm_store(tm, "b", f->docs, f->src, f->al, &res, &err), TMA_OK);
-	assert_string_equal(res.same_as, "");
+	assert_null(res.same_as);
 	assert_int_equal(tma_tm_check(tm, &d2, &err), TMA_OK);
 	assert_true(d1 != d2);
 	f->src[1].hash = 0x2222;
 
 	assert_int_equal(tma_tm_stats(tm, &st, &err), TMA_OK);
-	assert_int_equal(st.documents, 2);
-	assert_int_equal(st.units, 2 * f->al->n);
-	assert_int_equal(st.sentences, 2 * (f->docs[0]->n + f->docs[1]->n));
-	assert_int_equal(st.npairs, 1);
-	assert_string_equal(st.pairs[0].a, "en");
-	assert_string_equal(st.pairs[0].b, "uk");
+	assert_int_equal(st->documents, 2);
+	assert_int_equal(st->units, 2 * f->al->n);
+	assert_int_equal(st->sentences, 2 * (f->docs[0]->n + f->docs[1]->n));
+	assert_int_equal(st->npairs, 1);
+	assert_string_equal(st->pairs[0].a, "en");
+	assert_string_equal(st->pairs[0].b, "uk");
+	tma_stats_free(st);
 
 	assert_int_equal(tma_tm_remove(tm, "b", &err), TMA_OK);
 	assert_int_equal(tma_tm_remove(tm, "b", &err), TMA_ENOTFOUND);
@@ -128,14 +129,64 @@ static void test_create_store_replace(void **state)
 	tma_tm_close(NULL);
 }
 
+/* Names of the files in dir, one "name\n" each, sorted (the caller frees). */
+static char *list_dir(const char *dir)
+{
+	char cmd[256], *out = calloc(1, 4096);
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "ls -a %s", dir);
+	if (out && (p = popen(cmd, "r"))) {
+		size_t n = fread(out, 1, 4095, p);
+		out[n] = '\0';
+		pclose(p);
+	}
+	return out;
+}
+
+/*
+ * A memory opened to be created is made by its first write, not before: a
+ * command that fails first leaves nothing (and so never has to delete what
+ * another process may have stored meanwhile); made, nothing is left beside.
+ */
+static void test_created_by_first_write(void **state)
+{
+	fixture *f = *state;
+	tma_tm *tm = open_tm(f, TMA_TM_CREATE);
+	tma_store_result res;
+	tma_error err = { 0, "" };
+	tma_stats *st;
+	struct stat sb;
+	char sub[160], *names;
+
+	/* Readable while it does not exist: empty. */
+	assert_int_equal(tma_tm_stats(tm, &st, &err), TMA_OK);
+	assert_int_equal(st->documents, 0);
+	tma_stats_free(st);
+	assert_int_equal(tma_tm_remove(tm, "none", &err), TMA_ENOTFOUND);
+	tma_tm_close(tm);
+	assert_int_equal(stat(f->path, &sb), -1);
+
+	tm = open_tm(f, TMA_TM_CREATE);
+	assert_int_equal(tma_tm_store(tm, "a", f->docs, f->src, f->al, &res, &err), TMA_OK);
+	assert_int_equal(stat(f->path, &sb), 0);
+	tma_tm_close(tm);
+	snprintf(sub, sizeof(sub), "%s/sub", f->dir);
+	names = list_dir(sub);
+	assert_string_equal(names, ".\n..\nmemory.db\n");
+	free(names);
+}
+
 static void test_schema_versions(void **state)
 {
 	fixture *f = *state;
 	tma_tm *tm = open_tm(f, TMA_TM_CREATE);
+	tma_store_result res;
 	tma_error err = { 0, "" };
 	sqlite3 *db;
 	struct stat before, after;
 
+	assert_int_equal(tma_tm_store(tm, "a", f->docs, f->src, f->al, &res, &err), TMA_OK);
 	tma_tm_close(tm);
 	assert_true(tma_tm_schema_version() >= 1);
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
@@ -247,6 +298,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_create_store_replace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_created_by_first_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_older_schema_migrates, setup, teardown),

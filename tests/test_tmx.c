@@ -5,7 +5,8 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "tmalign_int.h"
+#include "memory.h"
+#include "tmx.h"
 
 static char dir[] = "/tmp/tmalign-tmx-XXXXXX";
 
@@ -73,7 +74,7 @@ static int import_string(tma_tm *tm, const char *name, const char *tmx,
 			 tma_import_result *res, tma_error *err)
 {
 	write_file(path_in(name), tmx, strlen(tmx));
-	return tma_import_tmx(tm, path_in(name), res, err);
+	return tma_import_tmx(tm, path_in(name), NULL, res, err);
 }
 
 static void test_import_basics(void **state)
@@ -142,7 +143,7 @@ static void test_utf16(void **state)
 		buf[n++] = (char)(c >> 8);
 	}
 	write_file(path_in("u16.tmx"), buf, n);
-	assert_int_equal(tma_import_tmx(tm, path_in("u16.tmx"), &res, &err), TMA_OK);
+	assert_int_equal(tma_import_tmx(tm, path_in("u16.tmx"), NULL, &res, &err), TMA_OK);
 	d = dump(tm);
 	assert_string_equal(d, "en=Hi.|ru=Привет.| 1.000\n");
 	free(d);
@@ -242,7 +243,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(units, a->n - 1);   /* the unit in Ukrainian only is left out */
 
 	copy = fresh_tm("copy.db");
-	assert_int_equal(tma_import_tmx(copy, path_in("out.tmx"), &ir, &err), TMA_OK);
+	assert_int_equal(tma_import_tmx(copy, path_in("out.tmx"), NULL, &ir, &err), TMA_OK);
 	assert_int_equal(ir.units, units);
 	/* The units a TMX can carry come back the same. */
 	d1 = dump(tm);
@@ -269,7 +270,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(units, a->n);
 	tma_tm_close(copy);
 	copy = fresh_tm("copy2.db");
-	assert_int_equal(tma_import_jsonl(copy, path_in("out.jsonl"), &ir, &err), TMA_OK);
+	assert_int_equal(tma_import_jsonl(copy, path_in("out.jsonl"), NULL, &ir, &err), TMA_OK);
 	assert_int_equal(ir.units, a->n);
 	d1 = dump(tm);
 	d2 = dump(copy);

@@ -116,3 +116,13 @@ CREATE VIRTUAL TABLE sentence_fts USING fts5(
 );
 INSERT INTO sentence_fts (sentence_fts, rank) VALUES ('automerge', 8);
 INSERT INTO sentence_fts (sentence_fts) VALUES ('rebuild');
+
+-- migration 6
+-- The identity of an article's content, whatever order its languages were
+-- given in: tmalign_content() over its versions' (language, hash) pairs
+-- (tma_content_key in src/tm_store.c), so that the same article under
+-- another name is found with one probe of an index.
+ALTER TABLE document ADD COLUMN content INTEGER;
+UPDATE document SET content = (SELECT tmalign_content(lang, hash) FROM version
+			       WHERE version.doc = document.id);
+CREATE INDEX document_content ON document(content);

@@ -33,27 +33,29 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* Print the usage of cmd to f. */
 void cli_print_usage(FILE *f, const char *cmd);
 
+/* Fill err with code and a printf-style message; returns code. */
+int cli_error(tma_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Print a warning "tmalign: FORMAT..." on stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Parse "LANG=FILE" or a FILE named NAME.LANG.txt into lang and *path.
- * Returns 0, or -1 when no language can be found.
+ * Returns 0; -1 when no language can be found, -2 when LANG is not one.
  */
-int cli_lang_file(char lang[TMA_LANG_MAX], const char **path, char *arg);
+int cli_lang_file(char lang[TMA_LANG_MAX], const char **path, const char *arg);
+
+/*
+ * Parse all of s as a number from lo to hi (no trailing text, nothing
+ * infinite or NaN). 0, or -1 when it is not one.
+ */
+int cli_parse_double(const char *s, double lo, double hi, double *out);
+int cli_parse_int(const char *s, long lo, long hi, int *out);
 
 /* The memory to use: the option's value, else $TMALIGN_TM, else the default. */
 const char *cli_tm_path(const char *opt);
 
-/*
- * Open (creating when needed) the memory at path for a command that stores;
- * *created says whether it did not exist. cli_tm_close_new closes it and,
- * when this command created it and kept nothing in it, removes it again: a
- * failed command leaves no trace.
- */
-int cli_tm_open_new(tma_tm **out, const char *path, int *created,
-		    tma_error *err);
-void cli_tm_close_new(tma_tm *tm, const char *path, int created, int kept);
 
 int cmd_segment(int argc, char **argv);
 int cmd_docs(int argc, char **argv);

@@ -1,19 +1,29 @@
 /*
- * cmd_align.c - `tmalign align`: the versions of one article in, aligned
- * units out (printed, and kept in the memory).
+ * cmd_align.c - `tmalign align`: the versions of an article, or of every
+ * article of a folder or a manifest, in; aligned units out (printed, and
+ * kept in the memory). One article is a batch of one: the library's batch
+ * runs the same pipeline for both.
  */
 #include <getopt.h>
 #include <signal.h>
-#include <time.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <cjson/cJSON.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
 enum print_mode { PRINT_NONE, PRINT_LADDER, PRINT_JSONL, PRINT_TSV };
+
+/* What the command was asked. */
+typedef struct align_args {
+	const char *encoding, *tm_path, *name, *dir, *manifest, *dict;
+	char dict_src[TMA_LANG_MAX], dict_tgt[TMA_LANG_MAX];
+	int jobs, store, no_lexicon;
+	unsigned flags;
+	double low;
+	enum print_mode mode;
+} align_args;
 
 static void print_list(const tma_unit *u, int l)
 {
@@ -68,62 +78,6 @@ static void print_tsv(const tma_alignment *al, tma_doc *const *docs)
 	}
 }
 
-/*
- * One object per unit; the first also says where each version came from,
- * as export does, so that `tmalign import` of the lines keeps it.
- */
-static int print_jsonl(const tma_alignment *al, tma_doc *const *docs,
-		       const tma_source *src, const char *name)
-{
-	size_t i;
-	int l, k;
-
-	for (i = 0; i < al->n; i++) {
-		const tma_unit *u = &al->unit[i];
-		cJSON *o = cJSON_CreateObject();
-		char *line;
-
-		if (!o || !cJSON_AddStringToObject(o, "doc", name)) {
-			cJSON_Delete(o);
-			return -1;
-		}
-		for (l = 0; l < al->nlang; l++) {
-			cJSON *arr = cJSON_AddArrayToObject(o, al->lang[l]);
-			for (k = 0; arr && k < u->count[l]; k++)
-				cJSON_AddItemToArray(arr, cJSON_CreateString(
-					docs[l]->sent[u->start[l] + (size_t)k].text));
-			if (!arr) {
-				cJSON_Delete(o);
-				return -1;
-			}
-		}
-		cJSON_AddNumberToObject(o, "score", (double)(int)(u->score * 1000 + 0.5) / 1000);
-		if (i == 0) {
-			cJSON *from = cJSON_AddObjectToObject(o, "source");
-			for (l = 0; from && l < al->nlang; l++) {
-				cJSON *one = cJSON_AddObjectToObject(from, al->lang[l]);
-				char hash[24];
-				snprintf(hash, sizeof(hash), "%016llx",
-					 (unsigned long long)src[l].hash);
-				if (!one || !cJSON_AddStringToObject(one, "file", src[l].path) ||
-				    !cJSON_AddStringToObject(one, "hash", hash))
-					from = NULL;
-			}
-			if (!from) {
-				cJSON_Delete(o);
-				return -1;
-			}
-		}
-		line = cJSON_PrintUnformatted(o);
-		cJSON_Delete(o);
-		if (!line)
-			return -1;
-		puts(line);
-		cJSON_free(line);
-	}
-	return 0;
-}
-
 /* Count units by bead and print what was stored. */
 static void print_summary(FILE *f, const tma_alignment *al, const char *name,
 			  const char *tm, const tma_store_result *res, double low)
@@ -158,21 +112,24 @@ static void print_summary(FILE *f, const tma_alignment *al, const char *name,
 }
 
 /* The document name from a file name: "dir/nato.ua.txt" gives "nato". */
-static void name_from_path(char *out, size_t n, const char *path)
+static char *name_from_path(const char *path)
 {
 	char lang[TMA_LANG_MAX];
+	size_t n = strlen(path) + 1;
+	char *out = malloc(n);
 	const char *base = strrchr(path, '/'), *dot;
 
-	if (tma_lang_from_filename(lang, out, n, path) == TMA_OK)
-		return;
+	if (!out || tma_lang_from_filename(lang, out, n, path) == TMA_OK)
+		return out;
 	base = base ? base + 1 : path;
 	dot = strrchr(base, '.');
 	snprintf(out, n, "%.*s", (int)(dot && dot > base ? dot - base : (long)strlen(base)),
 		 base);
+	return out;
 }
 
 /* ------------------------------------------------------------------ */
-/* Batches: --dir and --manifest                                        */
+/* Running                                                             */
 
 static volatile sig_atomic_t interrupted;
 
@@ -182,15 +139,18 @@ static void on_interrupt(int sig)
 	signal(sig, SIG_DFL);   /* a second Ctrl-C ends it at once */
 }
 
+/* What the command shows while the batch runs. */
 typedef struct batch_view {
-	enum print_mode mode;
-	double low;
+	const align_args *a;
+	int single;               /* one article, not a folder or manifest */
+	const char *tm;           /* the memory's path, when storing */
 	size_t total, low_units;
 	double start, last;
 	int tty;
 	FILE *info;               /* progress and summary */
 	char **failures;
 	size_t nfail;
+	int status;               /* of a single article */
 } batch_view;
 
 static double wall(void)
@@ -206,6 +166,8 @@ static void progress(batch_view *v, size_t done, int last)
 	double now = wall(), rate = (now - v->start) > 0 ? done / (now - v->start) : 0;
 	double left = rate > 0 ? (double)(v->total - done) / rate : 0;
 
+	if (v->single)
+		return;
 	if (v->tty) {
 		int bar = v->total ? (int)(30 * done / v->total) : 30, k;
 		if (!last && now - v->last < 0.2)
@@ -225,19 +187,53 @@ static void progress(batch_view *v, size_t done, int last)
 	v->last = now;
 }
 
+/* Print an aligned article as asked; 0, or 1 when the output fails. */
+static int print_article(const batch_view *v, const tma_batch_result *r)
+{
+	tma_error err = { 0, "" };
+
+	if (v->a->mode == PRINT_LADDER)
+		print_ladder(r->al);
+	else if (v->a->mode == PRINT_TSV)
+		print_tsv(r->al, r->docs);
+	else if (v->a->mode == PRINT_JSONL &&
+		 tma_alignment_write_jsonl(stdout, r->item->name, r->docs, r->src, r->al,
+					   &err))
+		return 1;
+	return ferror(stdout) ? 1 : 0;
+}
+
+/* A single article's result, as `align` of one article reports it. */
+static int on_single(const tma_batch_result *r, batch_view *v)
+{
+	if (r->status != TMA_OK && r->status != TMA_BATCH_SKIPPED) {
+		tma_error e;
+		e.code = r->status;
+		snprintf(e.message, sizeof(e.message), "%s", r->message ? r->message : "");
+		v->status = cli_report(&e);
+		return 0;
+	}
+	if (r->store.same_as)
+		fprintf(stderr, "tmalign: %s: the same content is stored as '%s'; not stored "
+			"again (tmalign rm %s first to store it under this name)\n",
+			r->item->name, r->store.same_as, r->store.same_as);
+	else if (v->tm)
+		print_summary(v->a->mode == PRINT_NONE ? stdout : stderr, r->al, r->item->name,
+			      v->tm, &r->store, v->a->low);
+	return print_article(v, r);
+}
+
 static int on_article(const tma_batch_result *r, void *ctx)
 {
 	batch_view *v = ctx;
 	size_t i;
 
+	if (v->single)
+		return on_single(r, v);
 	if (r->status == TMA_OK) {
 		for (i = 0; i < r->al->n; i++)
-			v->low_units += r->al->unit[i].score < v->low;
-		if (v->mode == PRINT_LADDER)
-			print_ladder(r->al);
-		else if (v->mode == PRINT_TSV)
-			print_tsv(r->al, r->docs);
-		else if (v->mode == PRINT_JSONL && print_jsonl(r->al, r->docs, r->src, r->item->name))
+			v->low_units += r->al->unit[i].score < v->a->low;
+		if (print_article(v, r))
 			return 1;
 	} else if (r->status != TMA_BATCH_SKIPPED) {
 		char line[1400], **f;
@@ -255,46 +251,99 @@ static int on_article(const tma_batch_result *r, void *ctx)
 		}
 	}
 	progress(v, r->index + 1, 0);
-	return ferror(stdout) ? 1 : 0;
+	return 0;
 }
 
-/* Align every article of a directory or manifest. */
-static int align_batch(const char *dir, const char *manifest, int jobs,
-		       const char *tm_path, int store, enum print_mode mode,
-		       unsigned flags, const char *encoding, tma_align_opts aopts,
-		       double low)
+/* The summary of a folder or a manifest. */
+static void batch_summary(batch_view *v, const tma_batch_summary *sum, size_t n,
+			  size_t nnotes, int failed)
 {
-	tma_batch_list list;
+	size_t i;
+
+	progress(v, sum->done, 1);
+	fprintf(v->info, "%zu of %zu articles%s: %zu aligned", sum->done, n,
+		sum->interrupted ? " (interrupted: run again to finish)" : "", sum->aligned);
+	if (v->tm)
+		fprintf(v->info, ", %zu stored, %zu skipped (stored already)", sum->stored,
+			sum->skipped);
+	fprintf(v->info, ", %zu failed\n", sum->failed);
+	if (failed && v->tm)
+		fprintf(v->info, "  the memory keeps the %zu articles stored before the "
+			"error; run again to go on\n", sum->stored);
+	fprintf(v->info, "  %zu units, %zu under %.2f; %zu incomplete sets left out\n",
+		sum->units, v->low_units, v->a->low, nnotes);
+	for (i = 0; i < v->nfail; i++) {
+		fprintf(v->info, "  failed: %s\n", v->failures[i]);
+		free(v->failures[i]);
+	}
+	free(v->failures);
+}
+
+/* The articles to align: one, or those of a folder or a manifest. */
+static int make_list(tma_batch_list **out, const align_args *a, char **argv, int n,
+		     tma_error *err)
+{
+	char lang[TMA_MAX_LANGS][TMA_LANG_MAX], *name = NULL;
+	const char *path[TMA_MAX_LANGS];
+	int rc, k, l;
+
+	if ((rc = tma_batch_list_new(out, err)))
+		return rc;
+	if (a->dir)
+		return tma_batch_scan_dir(*out, a->dir, err);
+	if (a->manifest)
+		return tma_batch_read_manifest(*out, a->manifest, err);
+	for (l = 0; l < n; l++) {
+		k = cli_lang_file(lang[l], &path[l], argv[l]);
+		if (k == -2)
+			return cli_error(err, TMA_EUSAGE, "'%.*s' in '%s' is not a language code",
+					      (int)(strchr(argv[l], '=') - argv[l]), argv[l], argv[l]);
+		if (k)
+			return cli_error(err, TMA_EUSAGE, "cannot tell the language of '%s': write "
+					      "LANG=FILE or name it NAME.LANG.txt", argv[l]);
+		for (k = 0; k < l; k++)
+			if (strcmp(lang[k], lang[l]) == 0)
+				return cli_error(err, TMA_EUSAGE, "language '%s' given twice", lang[l]);
+	}
+	if (!a->name && !(name = name_from_path(path[0])))
+		return cli_error(err, TMA_EUSAGE, "out of memory");
+	rc = tma_batch_list_add(*out, a->name ? a->name : name,
+				(const char (*)[TMA_LANG_MAX])lang, path, n, err);
+	free(name);
+	return rc;
+}
+
+/* Align the list and report; the exit status. */
+static int run(const align_args *a, tma_batch_list *list, tma_tm *tm, int single)
+{
 	tma_batch_opts bo;
 	tma_batch_summary sum;
 	batch_view v;
 	tma_error err = { 0, "" };
-	tma_tm *tm = NULL;
-	int rc, status = EXIT_OK, created = 0;
-	size_t i;
+	const char *const *notes;
+	size_t nnotes = tma_batch_list_notes(list, &notes), i;
+	int rc, status = EXIT_OK;
 
-	rc = dir ? tma_batch_scan_dir(&list, dir, &err)
-		 : tma_batch_read_manifest(&list, manifest, &err);
-	if (rc)
-		return cli_report(&err);
-	for (i = 0; i < list.nincomplete; i++)
-		cli_warn("not an article: %s", list.incomplete[i]);
-	if (store && cli_tm_open_new(&tm, cli_tm_path(tm_path), &created, &err)) {
-		tma_batch_list_free(&list);
-		return cli_report(&err);
-	}
+	for (i = 0; i < nnotes; i++)
+		cli_warn("not an article: %s", notes[i]);
 	memset(&v, 0, sizeof(v));
-	v.mode = mode;
-	v.low = low;
-	v.total = list.n;
+	v.a = a;
+	v.single = single;
+	v.tm = tm ? tma_tm_path(tm) : NULL;
+	v.total = tma_batch_list_count(list);
 	v.start = v.last = wall();
 	v.tty = isatty(2);
-	v.info = mode == PRINT_NONE ? stdout : stderr;
+	v.info = a->mode == PRINT_NONE ? stdout : stderr;
 	memset(&bo, 0, sizeof(bo));
-	bo.jobs = jobs;
-	bo.seg_flags = flags;
-	bo.encoding = encoding;
-	bo.align = aopts;
+	bo.jobs = single ? 1 : a->jobs;
+	bo.resume = !single;
+	bo.group = single ? 1 : 0;
+	bo.seg_flags = a->flags;
+	bo.encoding = a->encoding;
+	bo.align.dictionary = a->dict;
+	bo.align.dictionary_src = a->dict_src[0] ? a->dict_src : NULL;
+	bo.align.dictionary_tgt = a->dict_tgt[0] ? a->dict_tgt : NULL;
+	bo.align.no_lexicon = a->no_lexicon;
 	bo.tm = tm;
 	bo.on_result = on_article;
 	bo.ctx = &v;
@@ -302,42 +351,43 @@ static int align_batch(const char *dir, const char *manifest, int jobs,
 	interrupted = 0;
 	signal(SIGINT, on_interrupt);
 	signal(SIGTERM, on_interrupt);
-	rc = tma_batch_run(&list, &bo, &sum, &err);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	rc = tma_batch_run(list, &bo, &sum, &err);
 	if (rc)
 		status = cli_report(&err);
-	progress(&v, sum.done, 1);
-	fprintf(v.info, "%zu of %zu articles%s: %zu aligned", sum.done, list.n,
-		sum.interrupted ? " (interrupted: run again to finish)" : "", sum.aligned);
-	if (store)
-		fprintf(v.info, ", %zu stored, %zu skipped (stored already)", sum.stored,
-			sum.skipped);
-	fprintf(v.info, ", %zu failed\n", sum.failed);
-	if (rc && store)
-		fprintf(v.info, "  the memory keeps the %zu articles stored before the "
-			"error; run again to go on\n", sum.stored);
-	fprintf(v.info, "  %zu units, %zu under %.2f; %zu incomplete sets left out\n",
-		sum.units, v.low_units, low, list.nincomplete);
-	for (i = 0; i < v.nfail; i++) {
-		fprintf(v.info, "  failed: %s\n", v.failures[i]);
-		free(v.failures[i]);
+	if (single) {
+		if (status == EXIT_OK)
+			status = v.status;
+	} else {
+		batch_summary(&v, &sum, tma_batch_list_count(list), nnotes, rc != 0);
+		if (status == EXIT_OK && sum.failed)
+			status = EXIT_FAIL;
 	}
-	free(v.failures);
-	if (fflush(stdout) || ferror(stdout)) {
-		cli_warn("cannot write the output");
-		status = EXIT_FAIL;
-	}
-	if (status == EXIT_OK && sum.failed)
-		status = EXIT_FAIL;
 	if (sum.interrupted)
 		status = 130;
-	cli_tm_close_new(tm, cli_tm_path(tm_path), created, sum.stored > 0);
-	tma_batch_list_free(&list);
+	/* Only now: a Ctrl-C after the last article still gets its summary. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	return status;
 }
 
-int cmd_align(int argc, char **argv)
+/* --dict [SRC-TGT=]FILE. Returns 0, or -1 when SRC-TGT names no languages. */
+static int parse_dict(align_args *a, const char *arg)
+{
+	const char *eq = strchr(arg, '='), *dash = eq ? memchr(arg, '-', (size_t)(eq - arg)) : NULL;
+	char src[TMA_LANG_MAX], tgt[TMA_LANG_MAX];
+
+	a->dict = arg;
+	if (!eq || !dash)
+		return 0;
+	snprintf(src, sizeof(src), "%.*s", (int)(dash - arg), arg);
+	snprintf(tgt, sizeof(tgt), "%.*s", (int)(eq - dash - 1), dash + 1);
+	if (tma_lang_normalize(a->dict_src, NULL, src) || tma_lang_normalize(a->dict_tgt, NULL, tgt))
+		return -1;
+	a->dict = eq + 1;
+	return 0;
+}
+
+static int parse_args(align_args *a, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "presegmented", no_argument, NULL, 'p' },
@@ -356,152 +406,105 @@ int cmd_align(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *encoding = NULL, *path[TMA_MAX_LANGS], *tm_path = NULL;
-	const char *name_opt = NULL, *dir = NULL, *manifest = NULL;
-	int jobs = 0;
-	char name[256];
-	double low = 0.5;
-	tma_source src[TMA_MAX_LANGS];
-	tma_store_result res;
-	tma_tm *tm = NULL;
-	char lang[TMA_MAX_LANGS][TMA_LANG_MAX];
-	tma_align_opts aopts = { NULL, NULL, NULL, 0 };
-	enum print_mode mode = PRINT_NONE;
-	unsigned flags = 0;
-	int c, l, k, nlang = 0, store = 1, status = EXIT_OK, created = 0, kept = 0;
-	tma_error err = { 0, "" };
-	tma_doc *docs[TMA_MAX_LANGS] = { NULL, NULL, NULL };
-	tma_aligner *aligner = NULL;
-	tma_alignment *al = NULL;
+	int c;
 
+	memset(a, 0, sizeof(*a));
+	a->store = 1;
+	a->low = 0.5;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'p': flags |= TMA_SEG_PRESEGMENTED; break;
-		case 'n': store = 0; break;
-		case 'e': encoding = optarg; break;
-		case 'j': flags |= TMA_SEG_JOIN_LINES; break;
-		case 'd': aopts.dictionary = optarg; break;
-		case 'L': aopts.no_lexicon = 1; break;
-		case 't': tm_path = optarg; break;
-		case 'N': name_opt = optarg; break;
-		case 'w': low = atof(optarg); break;
-		case 'D': dir = optarg; break;
-		case 'M': manifest = optarg; break;
+		case 'p': a->flags |= TMA_SEG_PRESEGMENTED; break;
+		case 'n': a->store = 0; break;
+		case 'e': a->encoding = optarg; break;
+		case 'j': a->flags |= TMA_SEG_JOIN_LINES; break;
+		case 'L': a->no_lexicon = 1; break;
+		case 't': a->tm_path = optarg; break;
+		case 'N': a->name = optarg; break;
+		case 'D': a->dir = optarg; break;
+		case 'M': a->manifest = optarg; break;
+		case 'd':
+			if (parse_dict(a, optarg))
+				return cli_usage_error("align", "--dict SRC-TGT=FILE: '%s' names no "
+						       "languages", optarg);
+			break;
+		case 'w':
+			if (cli_parse_double(optarg, 0, 1, &a->low))
+				return cli_usage_error("align", "--low is a score from 0 to 1, not "
+						       "'%s'", optarg);
+			break;
 		case 'J':
-			jobs = atoi(optarg);
-			if (jobs < 1 || jobs > 256)
-				return cli_usage_error("align", "--jobs is a number from 1 to 256");
+			if (cli_parse_int(optarg, 1, 256, &a->jobs))
+				return cli_usage_error("align", "--jobs is a number from 1 to 256, "
+						       "not '%s'", optarg);
 			break;
 		case 'P':
 			if (strcmp(optarg, "ladder") == 0)
-				mode = PRINT_LADDER;
+				a->mode = PRINT_LADDER;
 			else if (strcmp(optarg, "jsonl") == 0)
-				mode = PRINT_JSONL;
+				a->mode = PRINT_JSONL;
 			else if (strcmp(optarg, "tsv") == 0)
-				mode = PRINT_TSV;
+				a->mode = PRINT_TSV;
 			else
 				return cli_usage_error("align",
 						       "--print is ladder, jsonl or tsv, not '%s'",
 						       optarg);
 			break;
-		case 'h': cli_print_usage(stdout, "align"); return EXIT_OK;
+		case 'h': cli_print_usage(stdout, "align"); return -1;
 		default: cli_print_usage(stderr, "align"); return EXIT_USAGE;
 		}
 	}
-	if (dir || manifest) {
-		if (dir && manifest)
+	return EXIT_OK;
+}
+
+int cmd_align(int argc, char **argv)
+{
+	align_args a;
+	tma_batch_list *list = NULL;
+	tma_tm *tm = NULL;
+	tma_error err = { 0, "" };
+	int status = parse_args(&a, argc, argv), single, n = argc - optind;
+
+	if (status)
+		return status < 0 ? EXIT_OK : status;
+	single = !a.dir && !a.manifest;
+	if (!single) {
+		if (a.dir && a.manifest)
 			return cli_usage_error("align", "--dir or --manifest, not both");
-		if (optind < argc)
+		if (n > 0)
 			return cli_usage_error("align", "--dir and --manifest take no LANG=FILE");
-		if (name_opt)
+		if (a.name)
 			return cli_usage_error("align", "--name is for one article");
-		if (!store && mode == PRINT_NONE)
-			mode = PRINT_JSONL;
-		return align_batch(dir, manifest, jobs, tm_path, store, mode, flags,
-				   encoding, aopts, low);
+		if (a.dict && !a.dict_src[0])
+			return cli_usage_error("align", "with --dir or --manifest, say the "
+					       "dictionary's languages: --dict SRC-TGT=FILE");
+		if (!a.store && a.mode == PRINT_NONE)
+			a.mode = PRINT_JSONL;
+	} else {
+		if (n < 2 || n > TMA_MAX_LANGS)
+			return cli_usage_error("align", "give two or three LANG=FILE");
+		if (!a.store && a.mode == PRINT_NONE)
+			a.mode = PRINT_LADDER;
 	}
-	if (argc - optind < 2 || argc - optind > TMA_MAX_LANGS)
-		return cli_usage_error("align", "give two or three LANG=FILE");
-	for (; optind < argc; optind++) {
-		if (cli_lang_file(lang[nlang], &path[nlang], argv[optind]))
-			return cli_usage_error("align",
-					       "cannot tell the language of '%s': write LANG=FILE "
-					       "or name it NAME.LANG.txt", argv[optind]);
-		for (k = 0; k < nlang; k++)
-			if (strcmp(lang[k], lang[nlang]) == 0)
-				return cli_usage_error("align", "language '%s' given twice",
-						       lang[nlang]);
-		nlang++;
+	if (make_list(&list, &a, argv + optind, n, &err)) {
+		status = cli_report(&err);
+		if (err.code == TMA_EUSAGE)
+			cli_print_usage(stderr, "align");
+		goto done;
 	}
-	if (!store && mode == PRINT_NONE)
-		mode = PRINT_LADDER;
-	if (name_opt)
-		snprintf(name, sizeof(name), "%s", name_opt);
-	else
-		name_from_path(name, sizeof(name), path[0]);
-	/* Open the memory first: a memory that cannot take the result fails fast. */
-	if (store && cli_tm_open_new(&tm, cli_tm_path(tm_path), &created, &err)) {
+	if (single && !a.dict_src[0] && a.dict) {
+		const tma_batch_item *it = tma_batch_list_item(list, 0);
+		memcpy(a.dict_src, it->lang[0], TMA_LANG_MAX);
+		memcpy(a.dict_tgt, it->lang[1], TMA_LANG_MAX);
+	}
+	/* The memory is made only when something is stored into it. */
+	if (a.store && tma_tm_open(&tm, cli_tm_path(a.tm_path), TMA_TM_CREATE, &err)) {
 		status = cli_report(&err);
 		goto done;
 	}
-	aopts.dictionary_src = lang[0];
-	aopts.dictionary_tgt = lang[1];
-
-	for (l = 0; l < nlang; l++) {
-		tma_text *text = NULL;
-		tma_segmenter *seg = NULL;
-		int rc = tma_text_load(&text, path[l], encoding, &err);
-
-		if (!rc) {
-			src[l].path = path[l];
-			src[l].hash = tma_text_hash(text);
-			rc = tma_segmenter_new(&seg, lang[l], &err);
-		}
-		if (!rc)
-			rc = tma_segment(&docs[l], seg, text, flags, &err);
-		tma_segmenter_free(seg);
-		tma_text_free(text);
-		if (rc) {
-			status = cli_report(&err);
-			goto done;
-		}
-	}
-	if (tma_check_versions(docs, src, nlang, &err) ||
-	    tma_aligner_new(&aligner, &aopts, &err) ||
-	    tma_align(&al, aligner, docs, nlang, &err)) {
-		status = cli_report(&err);
-		goto done;
-	}
-	if (tm) {
-		if (tma_tm_store(tm, name, docs, src, al, &res, &err)) {
-			status = cli_report(&err);
-			goto done;
-		}
-		kept = !res.same_as[0];
-		if (res.same_as[0])
-			fprintf(stderr, "tmalign: %s: the same content is stored as '%s'; "
-				"not stored again (tmalign rm %s first to store it under "
-				"this name)\n", name, res.same_as, res.same_as);
-		else
-			print_summary(mode == PRINT_NONE ? stdout : stderr, al, name,
-				      cli_tm_path(tm_path), &res, low);
-	}
-	if (mode == PRINT_LADDER)
-		print_ladder(al);
-	else if (mode == PRINT_TSV)
-		print_tsv(al, docs);
-	else if (mode == PRINT_JSONL && print_jsonl(al, docs, src, name))
-		status = EXIT_FAIL;
-	if (fflush(stdout) || ferror(stdout)) {
-		cli_warn("cannot write the output");
-		status = EXIT_FAIL;
-	}
+	status = run(&a, list, tm, single);
 done:
-	cli_tm_close_new(tm, cli_tm_path(tm_path), created, kept);
-	tma_alignment_free(al);
-	tma_aligner_free(aligner);
-	for (l = 0; l < nlang; l++)
-		tma_doc_free(docs[l]);
+	tma_tm_close(tm);
+	tma_batch_list_free(list);
 	return status;
 }

@@ -61,7 +61,7 @@ int cmd_stats(int argc, char **argv)
 	const char *path;
 	tma_error err = { 0, "" };
 	tma_tm *tm = NULL;
-	tma_stats s;
+	tma_stats *s = NULL;
 	int r = tm_option(argc, argv, "stats", &path), status = EXIT_OK, k;
 	size_t most = 1;
 
@@ -75,22 +75,23 @@ int cmd_stats(int argc, char **argv)
 		goto done;
 	}
 	printf("memory %s\n", cli_tm_path(path));
-	printf("documents %zu\nunits %zu\nsentences %zu\n", s.documents, s.units,
-	       s.sentences);
-	for (k = 0; k < s.npairs; k++)
-		printf("units %s-%s %zu\n", s.pairs[k].a, s.pairs[k].b, s.pairs[k].units);
+	printf("documents %zu\nunits %zu\nsentences %zu\n", s->documents, s->units,
+	       s->sentences);
+	for (k = 0; k < s->npairs; k++)
+		printf("units %s-%s %zu\n", s->pairs[k].a, s->pairs[k].b, s->pairs[k].units);
 	for (k = 0; k < 10; k++)
-		if (s.histogram[k] > most)
-			most = s.histogram[k];
+		if (s->histogram[k] > most)
+			most = s->histogram[k];
 	printf("score histogram:\n");
 	for (k = 0; k < 10; k++) {
-		int bar = (int)(40 * s.histogram[k] / most), b;
-		printf("  %.1f-%.1f %8zu ", k / 10.0, (k + 1) / 10.0, s.histogram[k]);
+		int bar = (int)(40 * s->histogram[k] / most), b;
+		printf("  %.1f-%.1f %8zu ", k / 10.0, (k + 1) / 10.0, s->histogram[k]);
 		for (b = 0; b < bar; b++)
 			putchar('#');
 		putchar('\n');
 	}
 done:
+	tma_stats_free(s);
 	tma_tm_close(tm);
 	return status;
 }

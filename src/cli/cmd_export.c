@@ -11,6 +11,119 @@
 
 #include "cli.h"
 
+/* Is st the memory at tm, or a file SQLite keeps beside it? */
+static int is_memory(const struct stat *st, const char *tm)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	char name[4096];
+	struct stat m;
+	size_t k;
+
+	for (k = 0; k < sizeof(suffix) / sizeof(suffix[0]); k++) {
+		snprintf(name, sizeof(name), "%s%s", tm, suffix[k]);
+		if (stat(name, &m) == 0 && m.st_dev == st->st_dev && m.st_ino == st->st_ino)
+			return 1;
+	}
+	return 0;
+}
+
+/* Where an export goes, and how it gets there. */
+typedef struct target {
+	const char *name;          /* as given, for messages */
+	char *path;                /* the file written: a link's target */
+	char tmp[4096];            /* written aside, renamed into path at the end */
+	int aside;
+	FILE *f;
+} target;
+
+/*
+ * Open the output: "-" is standard output; a device or a FIFO is written
+ * in place; a regular file (or the file a link points to) is written
+ * beside it and renamed over it at the end, keeping its mode; the memory
+ * itself, a directory or anything else is refused. Returns 0 or -1 (said).
+ */
+static int open_target(target *t, const char *output, const char *tm)
+{
+	struct stat st;
+	mode_t mode, mask;
+	int fd;
+
+	memset(t, 0, sizeof(*t));
+	t->name = output;
+	if (strcmp(output, "-") == 0) {
+		t->f = stdout;
+		return 0;
+	}
+	if (lstat(output, &st) == 0 && S_ISLNK(st.st_mode)) {
+		if (!(t->path = realpath(output, NULL))) {
+			cli_warn("%s: a link to nothing; not written", output);
+			return -1;
+		}
+	} else if (!(t->path = strdup(output))) {
+		cli_warn("out of memory");
+		return -1;
+	}
+	mask = umask(0);
+	umask(mask);
+	mode = 0666 & ~mask;
+	if (stat(t->path, &st) == 0) {
+		if (is_memory(&st, tm)) {
+			cli_warn("%s: is the memory being exported; not written", output);
+			return -1;
+		}
+		if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
+			if (!(t->f = fopen(t->path, "w"))) {
+				cli_warn("%s: cannot write: %s", output, strerror(errno));
+				return -1;
+			}
+			return 0;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			cli_warn("%s: not a regular file; not written", output);
+			return -1;
+		}
+		mode = st.st_mode & 07777;
+	}
+	/* Write beside the target and rename: no half-written file stays. */
+	snprintf(t->tmp, sizeof(t->tmp), "%s.tmp-XXXXXX", t->path);
+	fd = mkstemp(t->tmp);
+	if (fd >= 0)
+		fchmod(fd, mode);
+	t->f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!t->f) {
+		cli_warn("%s: cannot write: %s", output, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(t->tmp);
+		}
+		return -1;
+	}
+	t->aside = 1;
+	return 0;
+}
+
+/* Finish the output: flushed, closed and in place, or removed. */
+static int close_target(target *t, int ok)
+{
+	int failed = fflush(t->f) != 0 || ferror(t->f);
+
+	if (failed && ok)
+		cli_warn("%s: cannot write: %s", t->name, strerror(errno));
+	ok = ok && !failed;
+	if (t->f != stdout && fclose(t->f) != 0 && ok) {
+		cli_warn("%s: cannot write: %s", t->name, strerror(errno));
+		ok = 0;
+	}
+	if (t->aside && ok && rename(t->tmp, t->path) != 0) {
+		cli_warn("%s: cannot write: %s", t->name, strerror(errno));
+		ok = 0;
+	}
+	if (t->aside && !ok)
+		unlink(t->tmp);
+	free(t->path);
+	return ok ? 0 : -1;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -25,17 +138,15 @@ int cmd_export(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	tma_export_opts eo = { NULL, NULL, NULL, 0 };
-	const char *tm_path = NULL, *format = NULL, *output = NULL;
-	char tmp[4096];
+	const char *tm_path = NULL, *format = NULL, *output = "-";
 	tma_error err = { 0, "" };
 	tma_tm *tm = NULL;
-	FILE *out = stdout;
+	target t;
 	size_t units = 0;
-	int c, rc, status = EXIT_OK, fd = -1;
+	int c, rc, status = EXIT_OK;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		char *end;
 		switch (c) {
 		case 't': tm_path = optarg; break;
 		case 'f': format = optarg; break;
@@ -44,9 +155,9 @@ int cmd_export(int argc, char **argv)
 		case 'd': eo.doc = optarg; break;
 		case 'o': output = optarg; break;
 		case 'm':
-			eo.min_score = strtod(optarg, &end);
-			if (*end || end == optarg || eo.min_score < 0 || eo.min_score > 1)
-				return cli_usage_error("export", "--min-score is a number from 0 to 1");
+			if (cli_parse_double(optarg, 0, 1, &eo.min_score))
+				return cli_usage_error("export", "--min-score is a number from 0 to "
+						       "1, not '%s'", optarg);
 			break;
 		case 'h': cli_print_usage(stdout, "export"); return EXIT_OK;
 		default: cli_print_usage(stderr, "export"); return EXIT_USAGE;
@@ -59,49 +170,20 @@ int cmd_export(int argc, char **argv)
 		return cli_usage_error("export", "--format is tmx, json or jsonl");
 	if (tma_tm_open(&tm, cli_tm_path(tm_path), TMA_TM_READONLY, &err))
 		return cli_report(&err);
-	if (output) {
-		/* Write beside the target and rename: no half-written file stays. */
-		mode_t mask = umask(0);
-		umask(mask);
-		snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", output);
-		fd = mkstemp(tmp);
-		if (fd >= 0)
-			fchmod(fd, 0666 & ~mask);
-		out = fd >= 0 ? fdopen(fd, "w") : NULL;
-		if (!out) {
-			cli_warn("%s: cannot write: %s", output, strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			tma_tm_close(tm);
-			return EXIT_FAIL;
-		}
+	if (open_target(&t, output, cli_tm_path(tm_path))) {
+		tma_tm_close(tm);
+		return EXIT_FAIL;
 	}
 	if (strcmp(format, "tmx") == 0)
-		rc = tma_export_tmx(tm, &eo, out, &units, &err);
+		rc = tma_export_tmx(tm, &eo, t.f, &units, &err);
 	else
-		rc = tma_export_json(tm, &eo, strcmp(format, "jsonl") == 0, out, &units, &err);
+		rc = tma_export_json(tm, &eo, strcmp(format, "jsonl") == 0, t.f, &units, &err);
 	if (rc)
 		status = cli_report(&err);
-	if (fflush(out) || ferror(out)) {
-		if (!rc)
-			cli_warn("%s: cannot write: %s", output ? output : "the output",
-				 strerror(errno));
+	if (close_target(&t, status == EXIT_OK) && status == EXIT_OK)
 		status = EXIT_FAIL;
-	}
-	if (output) {
-		if (fclose(out) != 0 && status == EXIT_OK) {
-			cli_warn("%s: cannot write: %s", output, strerror(errno));
-			status = EXIT_FAIL;
-		}
-		if (status == EXIT_OK && rename(tmp, output) != 0) {
-			cli_warn("%s: cannot write: %s", output, strerror(errno));
-			status = EXIT_FAIL;
-		}
-		if (status != EXIT_OK)
-			unlink(tmp);
-		else
-			fprintf(stderr, "exported %zu units to %s\n", units, output);
-	}
+	else if (strcmp(output, "-") != 0)
+		fprintf(stderr, "exported %zu units to %s\n", units, output);
 	tma_tm_close(tm);
 	return status;
 }
@@ -131,18 +213,22 @@ int cmd_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "tm", required_argument, NULL, 't' },
+		{ "replace", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	tma_import_opts io = { 0 };
 	const char *tm_path = NULL;
 	tma_error err = { 0, "" };
 	tma_tm *tm = NULL;
-	int c, status = EXIT_OK, created = 0, kept = 0;
+	int c, status = EXIT_OK;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 't') {
 			tm_path = optarg;
+		} else if (c == 'r') {
+			io.replace = 1;
 		} else {
 			cli_print_usage(c == 'h' ? stdout : stderr, "import");
 			return c == 'h' ? EXIT_OK : EXIT_USAGE;
@@ -150,25 +236,29 @@ int cmd_import(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("import", "name the TMX or JSONL files to import");
-	if (cli_tm_open_new(&tm, cli_tm_path(tm_path), &created, &err))
+	if (tma_tm_open(&tm, cli_tm_path(tm_path), TMA_TM_CREATE, &err))
 		return cli_report(&err);
 	for (; optind < argc; optind++) {
 		const char *path = argv[optind];
 		tma_import_result res;
-		int rc = is_tmx(path) ? tma_import_tmx(tm, path, &res, &err)
-				      : tma_import_jsonl(tm, path, &res, &err);
+		size_t k;
+		int rc = is_tmx(path) ? tma_import_tmx(tm, path, &io, &res, &err)
+				      : tma_import_jsonl(tm, path, &io, &res, &err);
 		if (rc) {
 			status = cli_report(&err);
 			fprintf(stderr, "tmalign: %s: nothing imported\n", path);
 			continue;
 		}
-		kept |= res.documents > 0;
-		printf("imported %s: %zu document%s, %zu unit%s", path, res.documents,
-		       res.documents == 1 ? "" : "s", res.units, res.units == 1 ? "" : "s");
+		printf("imported %s into %s: %zu document%s, %zu unit%s", path,
+		       tma_tm_path(tm), res.documents, res.documents == 1 ? "" : "s",
+		       res.units, res.units == 1 ? "" : "s");
 		if (res.skipped)
 			printf(", %zu already in the memory", res.skipped);
 		putchar('\n');
+		for (k = 0; k < res.nnotes; k++)
+			printf("  %s\n", res.notes[k]);
+		tma_import_result_free(&res);
 	}
-	cli_tm_close_new(tm, cli_tm_path(tm_path), created, kept);
+	tma_tm_close(tm);
 	return status;
 }

@@ -84,6 +84,41 @@ static int print_json(cJSON *item, int pretty)
 	return 0;
 }
 
+/* A query a line from standard input, a JSON object a line out. */
+static int lookup_lines(tma_lookup *lk, const tma_lookup_opts *lo, const char *from)
+{
+	tma_lines *lines = NULL;
+	tma_error err = { 0, "" };
+	const char *line;
+	size_t len, n;
+	int got, status = EXIT_OK;
+
+	/* Queries longer than the library takes are its to refuse. */
+	if (tma_lines_open(&lines, "-", 1 << 20, &err))
+		return cli_report(&err);
+	while ((got = tma_lines_next(lines, &line, &len, &err)) != 0) {
+		cJSON *o = cJSON_CreateObject();
+		const tma_hit *hits;
+		int rc = got < 0 ? got : tma_lookup_run(lk, lo, line, &hits, &n, &err);
+
+		/* A query that is not text is not echoed: the output stays JSON. */
+		if (got > 0 && rc != TMA_EINPUT)
+			cJSON_AddStringToObject(o, "query", line);
+		if (rc) {
+			cJSON_AddNumberToObject(o, "line", (double)tma_lines_number(lines));
+			cJSON_AddStringToObject(o, "error", err.message);
+			status = EXIT_FAIL;
+		} else {
+			cJSON_AddItemToObject(o, "hits", hits_json(hits, n, from));
+		}
+		if (print_json(o, 0))
+			status = EXIT_FAIL;
+		cJSON_Delete(o);
+	}
+	tma_lines_close(lines);
+	return status;
+}
+
 int cmd_lookup(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -110,7 +145,6 @@ int cmd_lookup(int argc, char **argv)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		char *end;
 		switch (c) {
 		case 't': tm_path = optarg; break;
 		case 'f': lo.from = optarg; break;
@@ -119,14 +153,13 @@ int cmd_lookup(int argc, char **argv)
 		case 'c': lo.concordance = 1; break;
 		case 's': from_stdin = 1; break;
 		case 'm':
-			lo.min = (int)strtol(optarg, &end, 10);
-			if (*end || lo.min < 1 || lo.min > 100)
+			if (cli_parse_int(optarg, 1, 100, &lo.min))
 				return cli_usage_error("lookup", "--min is a percentage, 1 to 100");
 			break;
 		case 'n':
-			lo.limit = (int)strtol(optarg, &end, 10);
-			if (*end || lo.limit < 1)
-				return cli_usage_error("lookup", "--limit is a positive number");
+			if (cli_parse_int(optarg, 1, 100000, &lo.limit))
+				return cli_usage_error("lookup", "--limit is a number from 1 to "
+						       "100000");
 			break;
 		case 'h': cli_print_usage(stdout, "lookup"); return EXIT_OK;
 		default: cli_print_usage(stderr, "lookup"); return EXIT_USAGE;
@@ -158,36 +191,7 @@ int cmd_lookup(int argc, char **argv)
 				fprintf(stderr, "tmalign: nothing found\n");
 		}
 	} else {
-		char *line = NULL;
-		size_t cap = 0, lineno = 0;
-		ssize_t len;
-		while ((len = getline(&line, &cap, stdin)) >= 0) {
-			cJSON *o = cJSON_CreateObject();
-			int rc;
-			lineno++;
-			while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-				line[--len] = '\0';
-			if (strlen(line) != (size_t)len) {
-				rc = TMA_EINPUT;
-				snprintf(err.message, sizeof(err.message),
-					 "a NUL byte in the query (byte %zu)", strlen(line));
-			} else
-				rc = tma_lookup_run(lk, &lo, line, &hits, &n, &err);
-			/* A query that is not text is not echoed: the output stays JSON. */
-			if (rc != TMA_EINPUT)
-				cJSON_AddStringToObject(o, "query", line);
-			if (rc) {
-				cJSON_AddNumberToObject(o, "line", (double)lineno);
-				cJSON_AddStringToObject(o, "error", err.message);
-				status = EXIT_FAIL;
-			} else {
-				cJSON_AddItemToObject(o, "hits", hits_json(hits, n, from));
-			}
-			if (print_json(o, 0))
-				status = EXIT_FAIL;
-			cJSON_Delete(o);
-		}
-		free(line);
+		status = lookup_lines(lk, &lo, from);
 	}
 	if (fflush(stdout) || ferror(stdout)) {
 		cli_warn("cannot write the output");

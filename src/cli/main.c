@@ -4,11 +4,12 @@
  * Each command lives in cmd_<name>.c and returns an exit status: 0 success,
  * 1 a failure it has reported, 2 a usage error.
  */
+#include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -87,6 +88,17 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int cli_error(tma_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
 void cli_warn(const char *fmt, ...)
 {
 	va_list ap;
@@ -98,20 +110,58 @@ void cli_warn(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-int cli_lang_file(char lang[TMA_LANG_MAX], const char **path, char *arg)
+/* Does s[0..n) look like a language tag (letters, digits, - and _)? */
+static int tag_like(const char *s, size_t n)
 {
-	char *eq = strchr(arg, '=');
+	size_t i;
 
-	if (eq) {
-		*eq = '\0';
-		if (tma_lang_normalize(lang, NULL, arg) == TMA_OK) {
-			*path = eq + 1;
+	if (n == 0 || n >= TMA_LANG_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_",
+			    s[i]))
 			return 0;
-		}
-		*eq = '=';
+	return 1;
+}
+
+int cli_lang_file(char lang[TMA_LANG_MAX], const char **path, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (eq && tag_like(arg, (size_t)(eq - arg))) {
+		char tag[TMA_LANG_MAX];
+		snprintf(tag, sizeof(tag), "%.*s", (int)(eq - arg), arg);
+		*path = eq + 1;
+		return tma_lang_normalize(lang, NULL, tag) == TMA_OK ? 0 : -2;
 	}
 	*path = arg;
 	return tma_lang_from_filename(lang, NULL, 0, arg) == TMA_OK ? 0 : -1;
+}
+
+int cli_parse_double(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || errno || !isfinite(v) || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_parse_int(const char *s, long lo, long hi, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end || errno || v < lo || v > hi || s[0] == ' ' || s[0] == '+')
+		return -1;
+	*out = (int)v;
+	return 0;
 }
 
 int cmd_help(int argc, char **argv)
@@ -143,30 +193,6 @@ const char *cli_tm_path(const char *opt)
 	return env && *env ? env : TMA_TM_DEFAULT;
 }
 
-int cli_tm_open_new(tma_tm **out, const char *path, int *created,
-		    tma_error *err)
-{
-	struct stat st;
-
-	*created = stat(path, &st) != 0;
-	return tma_tm_open(out, path, TMA_TM_CREATE, err);
-}
-
-void cli_tm_close_new(tma_tm *tm, const char *path, int created, int kept)
-{
-	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
-	char name[4096];
-	size_t k;
-
-	tma_tm_close(tm);
-	if (!created || kept)
-		return;
-	for (k = 0; k < sizeof(suffix) / sizeof(suffix[0]); k++) {
-		snprintf(name, sizeof(name), "%s%s", path, suffix[k]);
-		unlink(name);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	const cli_command *c;
@@ -192,6 +218,11 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	rc = c->run(argc - 1, argv + 1);
+	/* Output that could not be written is a failure, whatever the command. */
+	if ((fflush(stdout) != 0 || ferror(stdout)) && rc == EXIT_OK) {
+		fprintf(stderr, "tmalign: cannot write the output: %s\n", strerror(errno));
+		rc = EXIT_FAIL;
+	}
 	tma_cleanup();
 	return rc;
 }

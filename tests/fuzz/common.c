@@ -1,13 +1,11 @@
 /*
  * common.c - scratch files and memories for the fuzz targets.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "fuzz.h"
-#include "tmalign_int.h"
 
 static char dir[64];
 
@@ -50,9 +48,35 @@ tma_tm *fuzz_scratch_memory(void)
 	return tm;
 }
 
+/* The first document's name, into ctx (stops the listing). */
+static int first_doc(const tma_doc_info *d, void *ctx)
+{
+	*(char **)ctx = strdup(d->name);
+	return 1;
+}
+
 void fuzz_empty_memory(tma_tm *tm)
 {
-	if (sqlite3_exec(tma_tm_db(tm), "DELETE FROM document", NULL, NULL, NULL) !=
-	    SQLITE_OK)
+	tma_error err = { 0, "" };
+	char *name = NULL;
+
+	while (tma_tm_list(tm, first_doc, &name, &err) == 1 && name) {
+		if (tma_tm_remove(tm, name, &err))
+			abort();
+		free(name);
+		name = NULL;
+	}
+}
+
+int fuzz_documents(tma_tm *tm)
+{
+	tma_stats *s = NULL;
+	tma_error err = { 0, "" };
+	int n;
+
+	if (tma_tm_stats(tm, &s, &err))
 		abort();
+	n = (int)s->documents;
+	tma_stats_free(s);
+	return n;
 }

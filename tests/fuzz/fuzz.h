@@ -35,4 +35,7 @@ tma_tm *fuzz_scratch_memory(void);
 /* Remove every document of the scratch memory. */
 void fuzz_empty_memory(tma_tm *tm);
 
+/* How many documents a memory holds. */
+int fuzz_documents(tma_tm *tm);
+
 #endif
