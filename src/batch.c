@@ -225,7 +225,9 @@ static int walk_dir(walk *w, const char *root, const char *rel)
 	if (!dirpath)
 		return tma_fail(w->err, TMA_ENOMEM, "out of memory");
 	if (!d) {
-		rc = *rel ? add_note(w->list, dirpath, strerror(errno), w->err)
+		char why[300];
+		snprintf(why, sizeof(why), "cannot read the folder: %s", strerror(errno));
+		rc = *rel ? add_note(w->list, rel, why, w->err)
 			  : tma_fail(w->err, TMA_EIO, "%s: cannot read the directory: %s",
 				     dirpath, strerror(errno));
 		free(dirpath);

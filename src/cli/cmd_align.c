@@ -270,7 +270,7 @@ static void batch_summary(batch_view *v, const tma_batch_summary *sum, size_t n,
 	if (failed && v->tm)
 		fprintf(v->info, "  the memory keeps the %zu articles stored before the "
 			"error; run again to go on\n", sum->stored);
-	fprintf(v->info, "  %zu units, %zu under %.2f; %zu incomplete sets left out\n",
+	fprintf(v->info, "  %zu units, %zu under %.2f; %zu left out (not articles)\n",
 		sum->units, v->low_units, v->a->low, nnotes);
 	for (i = 0; i < v->nfail; i++) {
 		fprintf(v->info, "  failed: %s\n", v->failures[i]);
@@ -325,7 +325,7 @@ static int run(const align_args *a, tma_batch_list *list, tma_tm *tm, int single
 	int rc, status = EXIT_OK;
 
 	for (i = 0; i < nnotes; i++)
-		cli_warn("not an article: %s", notes[i]);
+		cli_warn("left out: %s", notes[i]);
 	memset(&v, 0, sizeof(v));
 	v.a = a;
 	v.single = single;

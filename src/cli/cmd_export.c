@@ -27,6 +27,48 @@ static int is_memory(const struct stat *st, const char *tm)
 	return 0;
 }
 
+/*
+ * The absolute name of path, its folder resolved (the file itself need
+ * not exist); NULL when the folder does not.
+ */
+static char *absolute(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir, *real, *out;
+	size_t n;
+
+	if (!slash)
+		dir = strdup(".");
+	else if (slash == path)
+		dir = strdup("/");
+	else
+		dir = strndup(path, (size_t)(slash - path));
+	real = dir ? realpath(dir, NULL) : NULL;
+	free(dir);
+	if (!real)
+		return NULL;
+	n = strlen(real) + strlen(path) + 2;
+	if ((out = malloc(n)))
+		snprintf(out, n, "%s/%s", real, slash ? slash + 1 : path);
+	free(real);
+	return out;
+}
+
+/* Is path named as the memory tm, or a file SQLite keeps beside it? */
+static int names_memory(const char *path, const char *tm)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	char *p = absolute(path), *m = absolute(tm);
+	size_t k, n = m ? strlen(m) : 0;
+	int same = 0;
+
+	for (k = 0; p && m && k < sizeof(suffix) / sizeof(suffix[0]); k++)
+		same |= strncmp(p, m, n) == 0 && strcmp(p + n, suffix[k]) == 0;
+	free(p);
+	free(m);
+	return same;
+}
+
 /* Where an export goes, and how it gets there. */
 typedef struct target {
 	const char *name;          /* as given, for messages */
@@ -61,6 +103,10 @@ static int open_target(target *t, const char *output, const char *tm)
 		}
 	} else if (!(t->path = strdup(output))) {
 		cli_warn("out of memory");
+		return -1;
+	}
+	if (names_memory(t->path, tm)) {
+		cli_warn("%s: is the memory being exported; not written", output);
 		return -1;
 	}
 	mask = umask(0);
