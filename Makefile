@@ -42,7 +42,7 @@ LIB_SRC  := $(wildcard src/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
 DATA     := $(sort $(wildcard src/data/*.txt)) $(wildcard tm/*.sql)
 TESTS    := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c)) \
-            $(addprefix fuzz-,segment tmx jsonl lookup align)
+            $(addprefix fuzz-,segment tmx jsonl lookup align manifest)
 
 # Release build.
 OBJ := $(patsubst src/%.c,build/obj/%.o,$(LIB_SRC)) build/obj/embedded.o
@@ -124,13 +124,14 @@ build/bench: tests/bench.c build/libtmalign.a
 
 # Fuzzing. Each target is a tests/fuzz/ source; with clang's libFuzzer it
 # fuzzes (make fuzz), with driver.c it replays its corpus as a test.
-FUZZ_TARGETS := segment tmx jsonl lookup align
+FUZZ_TARGETS := segment tmx jsonl lookup align manifest
 FUZZ_SECONDS ?= 60
 fuzz.src.segment := segment.c
 fuzz.src.tmx     := import.c
 fuzz.src.jsonl   := import.c
 fuzz.src.lookup  := lookup.c
 fuzz.src.align   := align.c
+fuzz.src.manifest := manifest.c
 fuzz.def.jsonl   := -DFUZZ_JSONL
 # What each replays: its corpus under tests/fuzz/corpus and fixture files.
 fuzz.in.segment  := tests/fuzz/corpus/segment fixtures
@@ -138,6 +139,7 @@ fuzz.in.tmx      := tests/fuzz/corpus/tmx fixtures
 fuzz.in.jsonl    := tests/fuzz/corpus/jsonl fixtures
 fuzz.in.lookup   := tests/fuzz/corpus/lookup
 fuzz.in.align    := tests/fuzz/corpus/align
+fuzz.in.manifest := tests/fuzz/corpus/manifest
 fuzz.suffix.segment := .txt
 fuzz.suffix.tmx     := .tmx
 fuzz.suffix.jsonl   := .jsonl
