@@ -59,6 +59,30 @@ static char *ladder(const tma_alignment *al)
 	return s;
 }
 
+/* The ladder of languages x and y of a three-way alignment (units of neither left out). */
+static char *project(const tma_alignment *al, int x, int y)
+{
+	tma_alignment two;
+	tma_unit *u = calloc(al->n + 1, sizeof(tma_unit));
+	size_t i, n = 0;
+	char *s;
+
+	for (i = 0; i < al->n; i++) {
+		if (!al->unit[i].count[x] && !al->unit[i].count[y])
+			continue;
+		u[n].start[0] = al->unit[i].start[x];
+		u[n].count[0] = al->unit[i].count[x];
+		u[n].start[1] = al->unit[i].start[y];
+		u[n++].count[1] = al->unit[i].count[y];
+	}
+	two.nlang = 2;
+	two.n = n;
+	two.unit = u;
+	s = ladder(&two);
+	free(u);
+	return s;
+}
+
 /* Every sentence in exactly one unit, in order; no unit empty; scores in [0, 1]. */
 static void check_invariants(const tma_alignment *al, tma_doc *const *docs)
 {
@@ -198,8 +222,31 @@ static void test_three_languages(void **state)
 		NULL
 	};
 	tma_doc *docs[3] = { doc_of("en", EN), doc_of("uk", uk), doc_of("ru", ru) };
+	const char *const pairs[3] = {
+		"[0]:[0] [1]:[1] [2]:[2, 3] [3]:[4] [4]:[5] [5]:[6] [6]:[7]",
+		"[0]:[0] [1]:[1] [2]:[2] [3]:[3] [4]:[4] [5]:[] [6]:[5]",
+		"[0]:[0] [1]:[1] [2, 3]:[2] [4]:[3] [5]:[4] [6]:[] [7]:[5]",
+	};
+	static const int pl[3][2] = { { 0, 1 }, { 0, 2 }, { 1, 2 } };
+	tma_aligner *al = aligner();
+	tma_alignment *a = NULL;
+	tma_error err = { 0, "" };
+	int k;
 
 	(void)state;
+	if (tma_align(&a, al, docs, 3, &err))
+		fail_msg("%s", err.message);
+	/* Each pair inside the triple is that pair aligned alone. */
+	for (k = 0; k < 3; k++) {
+		tma_doc *two[2] = { docs[pl[k][0]], docs[pl[k][1]] };
+		char *alone = align_ladder(al, two, 2), *inside = project(a, pl[k][0], pl[k][1]);
+		assert_string_equal(alone, pairs[k]);
+		assert_string_equal(inside, pairs[k]);
+		free(alone);
+		free(inside);
+	}
+	tma_alignment_free(a);
+	tma_aligner_free(al);
 	assert_ladder(docs, 3, "[0]:[0]:[0] [1]:[1]:[1] [2]:[2, 3]:[2] [3]:[4]:[3] "
 			       "[4]:[5]:[4] [5]:[6]:[] [6]:[7]:[5]");
 }
@@ -250,6 +297,68 @@ static void test_empty_side(void **state)
 	tma_doc_free(docs[0]);
 	tma_doc_free(docs[1]);
 	tma_aligner_free(al);
+}
+
+
+/*
+ * Paragraphs are hints, not walls: one version in one paragraph where the
+ * other has three aligns sentence by sentence; a merge across the other's
+ * paragraph end is taken when the lengths and names ask for it.
+ */
+static void test_paragraph_on_one_side(void **state)
+{
+	static const char *const en[] = {
+		"The council met in Brussels on Tuesday.",
+		"Ministers discussed the budget for 2025.",
+		"",
+		"Petr Fiala asked for more sanctions.",
+		"Alexander De Croo agreed with him.",
+		"",
+		"The next meeting is in March.",
+		NULL
+	};
+	static const char *const uk[] = {
+		"Рада зібралася в Брюсселі у вівторок.",
+		"Міністри обговорили бюджет на 2025 рік.",
+		"Петр Фіала попросив більше санкцій.",
+		"Александр Де Кроо погодився з ним.",
+		"Наступна зустріч відбудеться в березні.",
+		NULL
+	};
+	static const char *const ru[] = {
+		"Совет собрался в Брюсселе во вторник.",
+		"Министры обсудили бюджет на 2025 год, и Петр Фиала попросил больше санкций.",
+		"",
+		"Александр Де Кроо согласился с ним.",
+		"",
+		"Следующая встреча состоится в марте.",
+		NULL
+	};
+	tma_doc *docs[2] = { doc_of("en", en), doc_of("uk", uk) };
+
+	(void)state;
+	assert_ladder(docs, 2, "[0]:[0] [1]:[1] [2]:[2] [3]:[3] [4]:[4]");
+	docs[0] = doc_of("en", en);
+	docs[1] = doc_of("ru", ru);
+	assert_ladder(docs, 2, "[0]:[0] [1, 2]:[1] [3]:[2] [4]:[3]");
+}
+
+/*
+ * Ties: two identical sentences in a row on both sides align in order,
+ * first with first, whatever the search meets first.
+ */
+static void test_ties(void **state)
+{
+	static const char *const en[] = {
+		"Read also:", "Read also:", "NATO met in Brussels on Tuesday.", NULL
+	};
+	static const char *const uk[] = {
+		"Читайте також:", "Читайте також:", "НАТО зібралося в Брюсселі у вівторок.", NULL
+	};
+	tma_doc *docs[2] = { doc_of("en", en), doc_of("uk", uk) };
+
+	(void)state;
+	assert_ladder(docs, 2, "[0]:[0] [1]:[1] [2]:[2]");
 }
 
 /* Sentence i of a generated document: a number and a name make it unique. */
@@ -426,6 +535,8 @@ int main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_three_languages),
 		cmocka_unit_test(test_stray_number),
+		cmocka_unit_test(test_paragraph_on_one_side),
+		cmocka_unit_test(test_ties),
 		cmocka_unit_test(test_empty_side),
 		cmocka_unit_test(test_long_document_band),
 		cmocka_unit_test(test_other_language_pair),

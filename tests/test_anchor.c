@@ -73,8 +73,8 @@ static int linked(const tma_links *l, size_t i, size_t j)
 static void test_keys_across_scripts(void **state)
 {
 	tma_lexicon *lx = lexicon();
-	side en = make_side(lx, "en", "President Zelensky spoke with Petr Fiala.\n");
-	side uk = make_side(lx, "uk", "Президент Зеленський говорив з Петром Фіалою.\n");
+	side en = make_side(lx, "en", "President Zelensky spoke with Petr Fiala and Jozef.\n");
+	side uk = make_side(lx, "uk", "Президент Зеленський говорив з Петром Фіалою і Йозефом.\n");
 	side ru = make_side(lx, "ru", "Президент Зеленский говорил с Петром Фиалой.\n");
 
 	(void)state;
@@ -82,6 +82,8 @@ static void test_keys_across_scripts(void **state)
 	assert_true(has_key(uk.f, 0, "zelenski"));
 	assert_true(has_key(ru.f, 0, "zelenski"));
 	assert_true(has_key(en.f, 0, "fiala"));
+	/* j and y are both i: "Jozef", "Yozef" (Йозеф in BGN/PCGN). */
+	assert_true(has_key(en.f, 0, "iozef"));
 	free_side(en);
 	free_side(uk);
 	free_side(ru);

@@ -191,6 +191,10 @@ static void test_hash_ignores_line_ends(void **state)
 	assert_int_equal(tma_text_from_bytes(&c, "c", "x\ny.", 4, NULL, &err), 0);
 	assert_true(tma_text_hash(a) == tma_text_hash(b));
 	assert_true(tma_text_hash(a) != tma_text_hash(c));
+	tma_text_free(c);
+	/* An old Mac line end, a CR alone, is a line end too. */
+	assert_int_equal(tma_text_from_bytes(&c, "c", "x\ry", 3, NULL, &err), 0);
+	assert_true(tma_text_hash(a) == tma_text_hash(c));
 	tma_text_free(a);
 	tma_text_free(b);
 	tma_text_free(c);

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "util.h"
+#include "memory.h"
 
 typedef struct fixture {
 	char dir[64];
@@ -177,6 +177,108 @@ static void test_created_by_first_write(void **state)
 	free(names);
 }
 
+/* Run sql on the memory through a connection of its own (as another tool would). */
+static void sql(const fixture *f, const char *q)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, q, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", q, msg);
+	sqlite3_close(db);
+}
+
+static int documents(tma_tm *tm)
+{
+	int n = 0;
+	tma_error err = { 0, "" };
+
+	assert_int_equal(tma_tm_list(tm, count_docs, &n, &err), TMA_OK);
+	return n;
+}
+
+/*
+ * A store that fails half way, on a handle that lives on (the batch
+ * writer, a server): the memory is as it was, and the same handle stores
+ * again. A failure inside a group drops the group, and the next group
+ * works. The failure is planted with a trigger on the third sentence.
+ */
+static void test_failure_on_one_handle(void **state)
+{
+	fixture *f = *state;
+	tma_doc *docs[2];
+	tma_alignment *al = NULL;
+	tma_aligner *aligner = NULL;
+	tma_source src[2] = { { "b.en.txt", 0x5555 }, { "b.uk.txt", 0x6666 } };
+	tma_store_result res;
+	tma_error err = { 0, "" };
+	tma_tm *tm = open_tm(f, TMA_TM_CREATE);
+	uint64_t before, after;
+
+	docs[0] = segment_string("en", "First here. Second one. The BOOM third.\n", 0);
+	docs[1] = segment_string("uk", "Перше тут. Друге. Третє BOOM.\n", 0);
+	assert_int_equal(tma_aligner_new(&aligner, NULL, &err), TMA_OK);
+	assert_int_equal(tma_align(&al, aligner, docs, 2, &err), TMA_OK);
+	assert_int_equal(tma_tm_store(tm, "a", f->docs, f->src, f->al, &res, &err), TMA_OK);
+	sql(f, "CREATE TRIGGER boom BEFORE INSERT ON sentence WHEN new.text LIKE '%BOOM%' "
+	    "BEGIN SELECT RAISE(ABORT, 'planted failure'); END");
+	assert_int_equal(tma_tm_check(tm, &before, &err), TMA_OK);
+
+	assert_int_not_equal(tma_tm_store(tm, "b", docs, src, al, &res, &err), TMA_OK);
+	assert_non_null(strstr(err.message, "planted failure"));
+	assert_int_equal(documents(tm), 1);
+	assert_int_equal(tma_tm_check(tm, &after, &err), TMA_OK);
+	assert_true(before == after);
+
+	/* In a group: what the group stored before the failure goes too. */
+	src[0].hash = 0x7777;
+	assert_int_equal(tma_tm_begin(tm, &err), TMA_OK);
+	assert_int_equal(tma_tm_store(tm, "c", f->docs, src, f->al, &res, &err), TMA_OK);
+	src[0].hash = 0x9999;
+	assert_int_not_equal(tma_tm_store(tm, "d", docs, src, al, &res, &err), TMA_OK);
+	assert_int_equal(tma_tm_commit(tm, &err), TMA_OK);
+	assert_int_equal(documents(tm), 1);
+	assert_int_equal(tma_tm_check(tm, &after, &err), TMA_OK);
+	assert_true(before == after);
+
+	/* The trigger gone, the same handle stores both, in a group too. */
+	sql(f, "DROP TRIGGER boom");
+	assert_int_equal(tma_tm_store(tm, "b", docs, src, al, &res, &err), TMA_OK);
+	assert_int_equal(tma_tm_begin(tm, &err), TMA_OK);
+	src[0].hash = 0x8888;
+	assert_int_equal(tma_tm_store(tm, "c", f->docs, src, f->al, &res, &err), TMA_OK);
+	assert_int_equal(tma_tm_commit(tm, &err), TMA_OK);
+	assert_int_equal(documents(tm), 3);
+	assert_int_equal(tma_tm_check(tm, &after, &err), TMA_OK);
+	tma_tm_close(tm);
+	tma_alignment_free(al);
+	tma_aligner_free(aligner);
+	tma_doc_free(docs[0]);
+	tma_doc_free(docs[1]);
+}
+
+/* A unit's hash checked against its texts: a text changed with its key. */
+static void test_check_sees_changed_text(void **state)
+{
+	fixture *f = *state;
+	tma_store_result res;
+	tma_error err = { 0, "" };
+	tma_tm *tm = open_tm(f, TMA_TM_CREATE);
+	uint64_t digest;
+	char q[256];
+
+	assert_int_equal(tma_tm_store(tm, "a", f->docs, f->src, f->al, &res, &err), TMA_OK);
+	tma_tm_close(tm);
+	snprintf(q, sizeof(q), "UPDATE sentence SET text = 'Changed.', key = %lld WHERE pos = 0 "
+		 "AND lang = 'en'", (long long)tma_text_key("Changed."));
+	sql(f, q);
+	tm = open_tm(f, 0);
+	assert_int_equal(tma_tm_check(tm, &digest, &err), TMA_EDB);
+	assert_non_null(strstr(err.message, "document 'a' unit 0: its hash does not match"));
+	tma_tm_close(tm);
+}
+
 static void test_schema_versions(void **state)
 {
 	fixture *f = *state;
@@ -200,6 +302,15 @@ static void test_schema_versions(void **state)
 	assert_int_equal(stat(f->path, &after), 0);
 	assert_int_equal(before.st_size, after.st_size);
 	assert_true(before.st_mtime == after.st_mtime);
+	/* One version newer is newer too. */
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	{
+		char q[64];
+		snprintf(q, sizeof(q), "PRAGMA user_version = %d", tma_tm_schema_version() + 1);
+		assert_int_equal(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+	}
+	sqlite3_close(db);
+	assert_int_equal(tma_tm_open(&tm, f->path, TMA_TM_READONLY, &err), TMA_EVERSION);
 }
 
 static void test_not_a_memory(void **state)
@@ -299,6 +410,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_create_store_replace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_created_by_first_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failure_on_one_handle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_sees_changed_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_older_schema_migrates, setup, teardown),
