@@ -6,9 +6,10 @@
 #   make deps     install the Debian packages that are missing
 #   make valgrind run the end-to-end tests under valgrind memcheck
 #   make fuzz     run the libFuzzer targets (FUZZ_SECONDS each, default 60)
+#   make mutate   plant the bugs of tests/mutations.txt one by one (long)
 
 CC      ?= cc
-PKGS    := icu-uc icu-i18n sqlite3 libcjson libxml-2.0
+PKGS    := icu-uc icu-i18n sqlite3 libcjson libxml-2.0 hunspell
 # The Debian package that provides each pkg-config module.
 deb.icu-uc     := libicu-dev
 deb.icu-i18n   := libicu-dev
@@ -16,8 +17,9 @@ deb.sqlite3    := libsqlite3-dev
 deb.libcjson   := libcjson-dev
 deb.libxml-2.0 := libxml2-dev
 deb.cmocka     := libcmocka-dev
+deb.hunspell   := libhunspell-dev
 
-NO_CHECK_GOALS := deps clean help
+NO_CHECK_GOALS := deps clean help print-tests
 ifeq ($(filter $(NO_CHECK_GOALS),$(MAKECMDGOALS)),)
   ifeq ($(shell command -v pkg-config),)
     $(error pkg-config is missing: run 'make deps' (or: sudo apt-get install pkg-config))
@@ -26,8 +28,12 @@ ifeq ($(filter $(NO_CHECK_GOALS),$(MAKECMDGOALS)),)
   ifneq ($(MISSING),)
     $(error missing $(sort $(foreach p,$(MISSING),$(deb.$(p)))) (pkg-config: $(MISSING)): run 'make deps' (or: sudo apt-get install $(sort $(foreach p,$(MISSING),$(deb.$(p))))))
   endif
+  # Snowball's libstemmer has no pkg-config file.
+  ifeq ($(wildcard /usr/include/libstemmer.h),)
+    $(error missing libstemmer-dev: run 'make deps' (or: sudo apt-get install libstemmer-dev))
+  endif
   PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-  PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+  PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lstemmer
 endif
 
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -51,7 +57,7 @@ CLI_OBJ := $(patsubst src/%.c,build/obj/%.o,$(CLI_SRC))
 TOBJ := $(patsubst src/%.c,build/test/obj/%.o,$(LIB_SRC)) build/test/obj/embedded.o
 TCLI_OBJ := $(patsubst src/%.c,build/test/obj/%.o,$(CLI_SRC))
 
-.PHONY: all test bench deps clean valgrind fuzz help
+.PHONY: all test bench deps clean valgrind fuzz help mutate print-tests
 all: build/tmalign
 
 build/tmalign: $(CLI_OBJ) build/libtmalign.a
@@ -115,6 +121,13 @@ test: build/test/tmalign build/test/sqltool build/tmx14.dtd $(addprefix build/te
 valgrind: build/tmalign build/test/sqltool build/tmx14.dtd
 	@TMALIGN=build/tmalign SQLTOOL=build/test/sqltool TMX_DTD=$(CURDIR)/build/tmx14.dtd TMALIGN_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --show-possibly-lost=no --errors-for-leak-kinds=definite" \
 		sh tests/run.sh
+
+# Plant each bug of tests/mutations.txt and see which test catches it.
+mutate:
+	@sh tests/mutate.sh
+
+print-tests:
+	@echo $(addprefix build/test/,$(TESTS))
 
 bench: build/tmalign build/bench
 	@sh tests/bench.sh
@@ -193,6 +206,6 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '3,9p' Makefile
+	@sed -n '3,10p' Makefile
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -419,6 +419,22 @@ void tma_stats_free(tma_stats *stats);
  */
 int tma_tm_check(tma_tm *tm, uint64_t *digest, tma_error *err);
 
+/**
+ * The memory's index of word forms (every word of every sentence with its
+ * lemmas and stems, for lookup in any inflection) is filled as documents
+ * are stored. A memory from an older tmalign has sentences not indexed
+ * yet: *n says how many (0 when none).
+ */
+int tma_tm_words_backlog(tma_tm *tm, size_t *n, tma_error *err);
+
+/**
+ * Index the words of those sentences, in transactions of 20,000; progress
+ * (may be NULL) is called after each with how many are done of how many.
+ * Stopped part way, the next call goes on where it stopped.
+ */
+int tma_tm_index_words(tma_tm *tm, void (*progress)(size_t done, size_t total, void *ctx),
+		       void *ctx, tma_error *err);
+
 /* ------------------------------------------------------------------ */
 /* Export and import                                                   */
 
@@ -643,15 +659,22 @@ typedef struct tma_lookup_opts {
 typedef struct tma_hit_trans {
 	char lang[TMA_LANG_MAX];
 	const char *text;          /**< the unit's sentences in lang, joined */
+	/** The bytes of text that translate the looked-up phrase (a
+	 *  concordance hit, when the word model finds them), else both 0. */
+	size_t span[2];
 } tma_hit_trans;
 
 /** A prior translation found; valid until the next run or free. */
 typedef struct tma_hit {
-	int score;                 /**< 100 exact; fuzzy: OmegaT's percentage */
+	int score;                 /**< 100 exact; fuzzy: OmegaT's percentage,
+				        counting two forms of a word as equal */
+	int surface_score;         /**< fuzzy: the percentage over forms as typed */
 	const char *kind;          /**< "exact", "fuzzy" or "concordance" */
+	int same_form;             /**< every word matched in the form typed */
 	const char *doc;           /**< the document it comes from */
 	const char *source;        /**< the stored sentence in the query's language */
 	size_t at;                 /**< concordance: byte offset of the phrase */
+	size_t phrase_end;         /**< concordance: just past its last word */
 	int nmark;                 /**< words of source matching the query */
 	const size_t (*mark)[2];   /**< their byte spans in source */
 	int ntrans;
@@ -665,12 +688,25 @@ int tma_lookup_new(tma_lookup **out, tma_tm *tm, tma_error *err);
 void tma_lookup_free(tma_lookup *lk);
 
 /**
+ * Whether lk's memory has its words' normal forms indexed for lang (else
+ * words match only in the form typed: an older memory, read-only, that
+ * tma_tm_index_words has not indexed yet).
+ */
+int tma_lookup_inflected(tma_lookup *lk, const char *lang);
+
+/**
  * Look query up: exact and fuzzy matches (or, with opts->concordance, the
  * query's words as a phrase inside stored sentences), best first, then most
  * recent; hits without a translation into the languages asked are left
  * out, and so are repeats of one source and translation. *hits belongs to
  * lk until the next run. An empty query or one without words is
  * TMA_EUSAGE; FTS5 or SQL syntax in a query is just text.
+ *
+ * Words match in any inflected form: two words are the same when their
+ * normal forms (lemmas and stems of Hunspell and Snowball) meet; a word
+ * ending in '*' matches every word it begins. A concordance finds the
+ * query's words in order, with up to two other words between two of
+ * them; hits in the form typed come first.
  */
 int tma_lookup_run(tma_lookup *lk, const tma_lookup_opts *opts, const char *query,
 		   const tma_hit **hits, size_t *nhits, tma_error *err);

@@ -2,11 +2,18 @@
  * lookup.c - how was this translated before? Exact, fuzzy and concordance
  * searches of the memory.
  *
- * Words are ICU word-break tokens, case-folded by ICU. A fuzzy match scores
- * as CAT tools show it (OmegaT's formula): 100 * (L - LD) / L, with LD the
- * word-level Levenshtein distance and L the longer of the two word counts.
- * An exact match equals the query up to white space and scores 100; a
- * fuzzy match that differs only in case or punctuation scores 99.
+ * Words are ICU word-break tokens, case-folded by ICU, and match in any
+ * inflected form (match.c, norm.c). A fuzzy match scores as CAT tools
+ * show it (OmegaT's formula): 100 * (L - LD) / L, with LD the word-level
+ * Levenshtein distance and L the longer of the two word counts; two forms
+ * of one word count as equal (OmegaT's default, stemmed), and the hit
+ * also gives the percentage over the forms as typed. An exact match equals
+ * the query up to white space and scores 100; a fuzzy match that differs
+ * only in case, punctuation or inflection scores 99 at most.
+ *
+ * A query's word finds the sentences holding any word of the memory that
+ * shares a normal form with it (the word index, tm_words.c); the words
+ * of each candidate are then compared here.
  *
  * Candidates come from the memory's full-text index (tm_search.c) and are
  * scored here. For a threshold t, a candidate can only score t if it
@@ -29,6 +36,7 @@
 #include <unicode/ustring.h>
 
 #include "lang.h"
+#include "match.h"
 #include "memory.h"
 
 #define MAX_WORDS 256        /* words of a query or sentence that count */
@@ -40,20 +48,18 @@
 #define DF_CACHE_MAX 200000  /* words whose frequency a session remembers */
 #define QUERY_MAX 100000     /* bytes of a query */
 #define DIST_CELLS ((MAX_WORDS + 1) * (MAX_WORDS + 1)) /* the distance matrix */
-
-/* A word of a text: its folded form's hash and where it stands (bytes). */
-typedef struct word {
-	uint64_t hash;
-	size_t start, end;
-} word;
+#define PHRASE_WORDS 32      /* words of a concordance query that count */
+#define PHRASE_GAP 2         /* other words allowed between two of a phrase */
+#define FORMS_MAX 48         /* forms of one query word searched for */
 
 /* A candidate before it becomes a hit; texts are arena offsets. */
 typedef struct cand {
 	int64_t sid, unit, doc;
-	int score;
+	int score, surface;
 	int kind;                /* 0 exact, 1 fuzzy, 2 concordance */
+	int same;                /* every word in the form typed */
 	size_t text;
-	size_t at;
+	size_t at, phrase_end;
 	size_t mark, nmark;      /* its marks in the run's marks */
 } cand;
 
@@ -78,10 +84,8 @@ typedef struct count_slot {
 struct tma_lookup {
 	tma_tm *tm;
 	tma_tm_search *search;
-	UBreakIterator *wb;
-	UChar *u;                /* scratch: a text in UTF-16 */
-	int32_t ucap;
-	int32_t *u8off;          /* scratch: UTF-8 offset of each UTF-16 unit */
+	tma_words *split;
+	tma_normalizer *nz;
 	int *dist;               /* scratch: the word distance matrix */
 	/* What one run finds. */
 	char *arena;
@@ -118,7 +122,6 @@ struct tma_lookup {
 int tma_lookup_new(tma_lookup **out, tma_tm *tm, tma_error *err)
 {
 	tma_lookup *lk = calloc(1, sizeof(*lk));
-	UErrorCode st = U_ZERO_ERROR;
 	int rc;
 
 	*out = NULL;
@@ -129,12 +132,9 @@ int tma_lookup_new(tma_lookup **out, tma_tm *tm, tma_error *err)
 		tma_lookup_free(lk);
 		return tma_fail(err, TMA_ENOMEM, "out of memory");
 	}
-	lk->wb = ubrk_open(UBRK_WORD, "en", NULL, 0, &st);
-	if (U_FAILURE(st)) {
-		tma_lookup_free(lk);
-		return tma_fail_icu(err, st, "cannot open the word iterator");
-	}
-	if ((rc = tma_tm_search_new(&lk->search, tm, err))) {
+	if ((rc = tma_words_new(&lk->split, err)) ||
+	    (rc = tma_normalizer_new(&lk->nz, err)) ||
+	    (rc = tma_tm_search_new(&lk->search, tm, err))) {
 		tma_lookup_free(lk);
 		return rc;
 	}
@@ -146,11 +146,9 @@ void tma_lookup_free(tma_lookup *lk)
 {
 	if (!lk)
 		return;
-	if (lk->wb)
-		ubrk_close(lk->wb);
+	tma_words_free(lk->split);
+	tma_normalizer_free(lk->nz);
 	tma_tm_search_free(lk->search);
-	free(lk->u);
-	free(lk->u8off);
 	free(lk->dist);
 	free(lk->arena);
 	free(lk->c);
@@ -182,131 +180,6 @@ static int keep(tma_lookup *lk, const char *s, size_t *at)
 /* ------------------------------------------------------------------ */
 /* Words                                                               */
 
-/* s as UTF-16 in lk->u, with the UTF-8 offset of each unit; its length. */
-static int32_t to_utf16(tma_lookup *lk, const char *s, size_t slen)
-{
-	int32_t n = 0, i;
-
-	if (lk->ucap < (int32_t)slen + 1) {
-		free(lk->u);
-		free(lk->u8off);
-		lk->ucap = (int32_t)slen + 1;
-		lk->u = malloc(sizeof(UChar) * (size_t)lk->ucap);
-		lk->u8off = malloc(sizeof(int32_t) * ((size_t)lk->ucap + 1));
-		if (!lk->u || !lk->u8off) {
-			lk->ucap = 0;
-			return -1;
-		}
-	}
-	for (i = 0; i < (int32_t)slen;) {
-		int32_t at = i, from = n;
-		UChar32 c;
-
-		U8_NEXT(s, i, (int32_t)slen, c);
-		if (c < 0)
-			c = 0xFFFD;
-		U16_APPEND_UNSAFE(lk->u, n, c);
-		while (from < n)
-			lk->u8off[from++] = at;
-	}
-	lk->u8off[n] = (int32_t)slen;
-	return n;
-}
-
-/*
- * The words of UTF-8 text s (at most max), folded. When folded is not NULL
- * it gets each word's folded UTF-8, NUL-separated (room: 4 * strlen(s) + max).
- * Returns the count, or -1 when out of memory.
- */
-static int words_of(tma_lookup *lk, const char *s, word *w, int max, char *folded)
-{
-	UErrorCode st = U_ZERO_ERROR;
-	size_t slen = strlen(s), fo = 0;
-	int32_t n, a, b;
-	int k = 0;
-
-	if (slen > INT32_MAX / 4)
-		slen = INT32_MAX / 4;
-	if ((n = to_utf16(lk, s, slen)) < 0)
-		return -1;
-	ubrk_setText(lk->wb, lk->u, n, &st);
-	for (a = ubrk_first(lk->wb), b = ubrk_next(lk->wb); b != UBRK_DONE && k < max;
-	     a = b, b = ubrk_next(lk->wb)) {
-		UChar fold[128];
-		char f8[512];
-		int32_t fl, f8l = 0;
-
-		if (ubrk_getRuleStatus(lk->wb) < UBRK_WORD_NUMBER)
-			continue;
-		st = U_ZERO_ERROR;
-		fl = u_strFoldCase(fold, 128, lk->u + a, b - a, U_FOLD_CASE_DEFAULT, &st);
-		if (U_FAILURE(st) || fl > 128) {
-			st = U_ZERO_ERROR;
-			fl = b - a < 128 ? b - a : 128;
-			memcpy(fold, lk->u + a, sizeof(UChar) * (size_t)fl);
-		}
-		u_strToUTF8(f8, sizeof(f8), &f8l, fold, fl, &st);
-		if (U_FAILURE(st))
-			continue;
-		w[k].hash = tma_hash(f8, (size_t)f8l);
-		w[k].start = (size_t)lk->u8off[a];
-		w[k].end = (size_t)lk->u8off[b];
-		if (folded) {
-			memcpy(folded + fo, f8, (size_t)f8l);
-			fo += (size_t)f8l;
-			folded[fo++] = '\0';
-		}
-		k++;
-	}
-	ubrk_setText(lk->wb, NULL, 0, &st);
-	return k;
-}
-
-/*
- * Word-level Levenshtein distance of a[0..n) and b[0..m), in the matrix d
- * (DIST_CELLS); when matched is not NULL, matched[j] says whether b's word
- * j is kept (not edited) on one best path.
- */
-static int word_distance(int *d, const word *a, int n, const word *b, int m,
-			 unsigned char *matched)
-{
-	static const int W = MAX_WORDS + 1;
-	int i, j, dist;
-
-	for (i = 0; i <= n; i++)
-		d[i * W] = i;
-	for (j = 0; j <= m; j++)
-		d[j] = j;
-	for (i = 1; i <= n; i++)
-		for (j = 1; j <= m; j++) {
-			int best = d[(i - 1) * W + j - 1] + (a[i - 1].hash != b[j - 1].hash);
-			if (d[(i - 1) * W + j] + 1 < best)
-				best = d[(i - 1) * W + j] + 1;
-			if (d[i * W + j - 1] + 1 < best)
-				best = d[i * W + j - 1] + 1;
-			d[i * W + j] = best;
-		}
-	dist = d[n * W + m];
-	if (matched) {
-		memset(matched, 0, (size_t)m);
-		for (i = n, j = m; i > 0 && j > 0;) {
-			int here = d[i * W + j];
-			if (a[i - 1].hash == b[j - 1].hash && here == d[(i - 1) * W + j - 1]) {
-				matched[--j] = 1;
-				i--;
-			} else if (here == d[(i - 1) * W + j - 1] + 1) {
-				i--;
-				j--;
-			} else if (here == d[(i - 1) * W + j] + 1) {
-				i--;
-			} else {
-				j--;
-			}
-		}
-	}
-	return dist;
-}
-
 /* s with white space runs made one space and trimmed, into out (strlen + 1). */
 static void squeeze(char *out, const char *s)
 {
@@ -335,47 +208,44 @@ typedef struct query {
 	char from[TMA_LANG_MAX];
 	char to[TMA_VIEW_LANGS][TMA_LANG_MAX];
 	int nto;
-	word w[MAX_WORDS];
+	tma_mword w[MAX_WORDS];  /* its words; their folded forms in fold */
 	int n;
-	char *folded;            /* the words, folded, NUL-separated */
+	char *fold;              /* the words' folded forms, NUL-separated */
 	char *squeezed;          /* the query, white space squeezed */
-	word rw[MAX_WORDS];      /* scratch: a row's words */
+	int inflected;           /* the memory's word index serves lang */
+	/* Per query word, the forms the memory holds of it, for the index. */
+	const char **forms;
+	int nforms[MAX_WORDS];
+	int first_form[MAX_WORDS];
+	char *form_text;         /* their texts, NUL-separated */
+	size_t ftused, ftcap;
+	size_t *form_off;        /* offsets of the forms in form_text */
+	size_t nform_off, formcap;
+	tma_mword rw[MAX_WORDS]; /* scratch: a row's words */
 	unsigned char matched[MAX_WORDS];
 	char *sq;                /* scratch: a row's text squeezed */
 	size_t sqcap;
 	tma_lookup *lk;
 	int rc;                  /* an error inside a callback */
+	tma_error *err;
 } query;
 
 /*
- * Where the query's words stand in a row of m words, as a phrase: the
- * index of the first, or -1.
- */
-static int phrase_at(const query *q, int m)
-{
-	int j, k;
-
-	for (j = 0; j + q->n <= m; j++) {
-		for (k = 0; k < q->n && q->rw[j + k].hash == q->w[k].hash; k++)
-			;
-		if (k == q->n)
-			return j;
-	}
-	return -1;
-}
-
-/*
  * Score a row of m words with text as a fuzzy or exact match; -1 when it
- * does not reach the threshold. Fills q->matched.
+ * does not reach the threshold. Fills q->matched; *surface gets the
+ * percentage over the forms as typed.
  */
-static int fuzzy_score(query *q, const char *text, int m, int *kind)
+static int fuzzy_score(query *q, const char *text, int m, int *kind, int *surface)
 {
-	int len = q->n > m ? q->n : m, d, score;
+	int len = q->n > m ? q->n : m, d, ds, score;
 
 	if (m * 100 < q->n * q->o->min || m * q->o->min > q->n * 100)
 		return -1;   /* the lengths alone rule it out */
-	d = word_distance(q->lk->dist, q->w, q->n, q->rw, m, q->matched);
+	d = tma_mword_distance(q->lk->dist, MAX_WORDS + 1, q->w, q->n, q->rw, m, 1,
+			       q->matched);
 	score = len ? (int)floor(100.0 * (len - d) / len) : 0;
+	ds = tma_mword_distance(q->lk->dist, MAX_WORDS + 1, q->w, q->n, q->rw, m, 0, NULL);
+	*surface = len ? (int)floor(100.0 * (len - ds) / len) : 0;
 	if (tma_grow(&q->sq, &q->sqcap, strlen(text) + 1, 1)) {
 		q->rc = TMA_ENOMEM;
 		return -1;
@@ -383,16 +253,19 @@ static int fuzzy_score(query *q, const char *text, int m, int *kind)
 	squeeze(q->sq, text);
 	if (strcmp(q->sq, q->squeezed) == 0) {
 		*kind = 0;
+		*surface = 100;
 		return 100;
 	}
 	*kind = 1;
 	if (score > 99)
 		score = 99;
+	if (*surface > 99)
+		*surface = 99;
 	return score < q->o->min ? -1 : score;
 }
 
 /* Keep a scored row as a candidate, with its matched words as marks. */
-static int add_cand(query *q, const tma_found *f, int score, int kind, size_t at, int m)
+static int add_cand(query *q, const tma_found *f, const cand *proto, int m)
 {
 	tma_lookup *lk = q->lk;
 	cand *c;
@@ -401,14 +274,12 @@ static int add_cand(query *q, const tma_found *f, int score, int kind, size_t at
 	if (tma_grow(&lk->c, &lk->ccap, lk->nc + 1, sizeof(cand)))
 		return TMA_ENOMEM;
 	c = &lk->c[lk->nc];
-	memset(c, 0, sizeof(*c));
+	*c = *proto;
 	c->sid = f->id;
 	c->unit = f->unit;
 	c->doc = f->doc;
-	c->score = score;
-	c->kind = kind;
-	c->at = at;
 	c->mark = lk->nmarks;
+	c->nmark = 0;
 	if (keep(lk, f->text, &c->text))
 		return TMA_ENOMEM;
 	for (j = 0; j < m; j++) {
@@ -424,26 +295,45 @@ static int add_cand(query *q, const tma_found *f, int score, int kind, size_t at
 	return TMA_OK;
 }
 
+/*
+ * A concordance row: the query's words in order (gaps allowed), scored by
+ * the share of the row they take; the words in the form typed, side by
+ * side, rank before other forms (see cmp_cand). 0 when it is not one.
+ */
+static int phrase_row(query *q, int m, cand *c)
+{
+	int at[PHRASE_WORDS], k;
+
+	if (tma_mword_phrase(q->w, q->n, q->rw, m, PHRASE_GAP, at, &c->same))
+		return 0;
+	memset(q->matched, 0, sizeof(q->matched));
+	for (k = 0; k < q->n; k++)
+		q->matched[at[k]] = 1;
+	c->at = q->rw[at[0]].start;
+	c->phrase_end = q->rw[at[q->n - 1]].end;
+	c->score = m ? (int)(100.0 * q->n / m) : 0;
+	c->kind = 2;
+	return 1;
+}
+
 /* Score a stored sentence; keep it when it qualifies (a tma_found_cb). */
 static int score_row(const tma_found *f, void *ctx)
 {
 	query *q = ctx;
-	int m = words_of(q->lk, f->text, q->rw, MAX_WORDS, NULL), score, kind = 2, j;
-	size_t at = 0;
+	cand c;
+	int m = tma_mwords_of(q->lk->split, q->inflected ? q->lk->nz : NULL, q->from,
+			      f->text, q->rw, MAX_WORDS, q->err);
 
 	if (m < 0)
-		return q->rc = TMA_ENOMEM;
+		return q->rc = m;
+	memset(&c, 0, sizeof(c));
 	if (q->o->concordance) {
-		if ((j = phrase_at(q, m)) < 0)
+		if (!phrase_row(q, m, &c))
 			return 0;
-		memset(q->matched, 0, sizeof(q->matched));
-		memset(q->matched + j, 1, (size_t)q->n);
-		at = q->rw[j].start;
-		score = m ? (int)(100.0 * q->n / m) : 0;
-	} else if ((score = fuzzy_score(q, f->text, m, &kind)) < 0) {
+	} else if ((c.score = fuzzy_score(q, f->text, m, &c.kind, &c.surface)) < 0) {
 		return q->rc;
 	}
-	if (add_cand(q, f, score, kind, at, m))
+	if (add_cand(q, f, &c, m))
 		return q->rc = TMA_ENOMEM;
 	return 0;
 }
@@ -453,7 +343,7 @@ static int search_rc(query *q, int rc, tma_error *err)
 {
 	if (q->rc == TMA_ENOMEM)
 		return tma_fail(err, TMA_ENOMEM, "out of memory");
-	return rc;
+	return q->rc ? q->rc : rc;
 }
 
 /*
@@ -480,6 +370,98 @@ static int64_t word_df(tma_lookup *lk, const char *w, size_t len)
 		lk->df[id] = df;
 	return df;
 }
+
+/* ------------------------------------------------------------------ */
+/* The forms of the query's words                                      */
+
+/* Add form w to the forms of the query's word being collected. */
+static int add_form(query *q, const char *w, size_t len)
+{
+	size_t k, at;
+
+	for (k = (size_t)q->first_form[q->n]; k < q->nform_off; k++)
+		if (strlen(q->form_text + q->form_off[k]) == len &&
+		    memcmp(q->form_text + q->form_off[k], w, len) == 0)
+			return TMA_OK;
+	if ((int)(q->nform_off - (size_t)q->first_form[q->n]) >= FORMS_MAX)
+		return TMA_OK;
+	at = q->ftused;
+	if (tma_grow(&q->form_text, &q->ftcap, at + len + 2, 1) ||
+	    tma_grow(&q->form_off, &q->formcap, q->nform_off + 1, sizeof(size_t)))
+		return TMA_ENOMEM;
+	memcpy(q->form_text + at, w, len);
+	q->form_text[at + len] = '\0';
+	q->ftused += len + 1;
+	q->form_off[q->nform_off++] = at;
+	return TMA_OK;
+}
+
+static int form_found(const char *word, void *ctx)
+{
+	return add_form(ctx, word, strlen(word));
+}
+
+/*
+ * The forms the index is asked for, for query word k: the word as typed
+ * (a prefix: with its '*'), and every word of the memory sharing one of
+ * its normal forms.
+ */
+static int collect_forms(tma_lookup *lk, query *q, int k, const char *fold, size_t flen,
+			 tma_error *err)
+{
+	const char *forms;
+	size_t at = 0;
+	int nf, f, rc;
+	char star[130];
+
+	q->first_form[k] = (int)q->nform_off;
+	q->n = k;   /* add_form looks at the forms of word q->n */
+	if (q->w[k].prefix) {
+		snprintf(star, sizeof(star), "%.*s*", (int)(flen < 126 ? flen : 126), fold);
+		rc = add_form(q, star, strlen(star));
+	} else {
+		rc = add_form(q, fold, flen);
+	}
+	if (rc || !q->inflected || q->w[k].prefix)
+		return rc ? tma_fail(err, TMA_ENOMEM, "out of memory") : TMA_OK;
+	if ((rc = tma_norms(lk->nz, q->from, fold, flen, &forms, &nf, err)))
+		return rc;
+	{
+		/* A copy: searching may use the normalizer's buffer again. */
+		char copy[TMA_NORMS_MAX * 128];
+		size_t len = 0;
+		for (f = 0; f < nf; f++)
+			len += strlen(forms + len) + 1;
+		memcpy(copy, forms, len < sizeof(copy) ? len : sizeof(copy));
+		for (f = 0; f < nf && !rc; f++) {
+			rc = tma_tm_search_forms(lk->search, q->from, copy + at, form_found, q, err);
+			at += strlen(copy + at) + 1;
+		}
+	}
+	return rc == TMA_ENOMEM ? tma_fail(err, rc, "out of memory") : rc;
+}
+
+/* The query's groups for the index, one per word (q->forms filled). */
+static int groups(query *q, tma_word_group *g)
+{
+	int k;
+	size_t i;
+
+	free(q->forms);
+	if (!(q->forms = malloc(sizeof(char *) * (q->nform_off + 1))))
+		return TMA_ENOMEM;
+	for (i = 0; i < q->nform_off; i++)
+		q->forms[i] = q->form_text + q->form_off[i];
+	for (k = 0; k < q->n; k++) {
+		g[k].word = q->forms + q->first_form[k];
+		g[k].n = (k + 1 < q->n ? q->first_form[k + 1] : (int)q->nform_off) -
+			 q->first_form[k];
+	}
+	return TMA_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Fuzzy candidates                                                    */
 
 static size_t slot_of(int64_t id, size_t cap)
 {
@@ -531,19 +513,21 @@ static int count_id(int64_t id, void *ctx)
 	return 0;
 }
 
+/* A query word's group for the index, and how many sentences hold it. */
 typedef struct rare {
-	const char *word;
-	size_t len;
+	const tma_word_group *g;
+	const char *word;        /* its form as typed, to tell repeats apart */
 	int64_t docs;
 } rare;
 
 static int cmp_rare(const void *x, const void *y)
 {
 	const rare *a = x, *b = y;
+	size_t la = strlen(a->word), lb = strlen(b->word);
 
 	if (a->docs != b->docs)
 		return a->docs < b->docs ? -1 : 1;
-	return a->len > b->len ? -1 : a->len < b->len;   /* longer first */
+	return la > lb ? -1 : la < lb;   /* longer first */
 }
 
 /* A sentence holding some of the query's words, and how many. */
@@ -562,23 +546,23 @@ static int cmp_count(const void *x, const void *y)
 }
 
 /* The distinct words of the query, rarest first, into r; their number. */
-static int rarest_first(tma_lookup *lk, const query *q, rare *r)
+static int rarest_first(tma_lookup *lk, const query *q, const tma_word_group *g, rare *r)
 {
-	const char *p = q->folded;
-	int k, j, nr = 0;
+	int k, j, f, nr = 0;
 
 	for (k = 0; k < q->n; k++) {
-		size_t len = strlen(p);
+		const char *w = g[k].word[0];
 		int dup = 0;
 		for (j = 0; j < nr; j++)
-			dup |= r[j].len == len && memcmp(r[j].word, p, len) == 0;
-		if (!dup) {
-			r[nr].word = p;
-			r[nr].len = len;
-			r[nr].docs = word_df(lk, p, len);
-			nr++;
-		}
-		p += len + 1;
+			dup |= strcmp(r[j].word, w) == 0;
+		if (dup)
+			continue;
+		r[nr].g = &g[k];
+		r[nr].word = w;
+		r[nr].docs = 0;
+		for (f = 0; f < g[k].n; f++)
+			r[nr].docs += word_df(lk, g[k].word[f], strlen(g[k].word[f]));
+		nr++;
 	}
 	qsort(r, (size_t)nr, sizeof(rare), cmp_rare);
 	return nr;
@@ -652,11 +636,11 @@ static int best_counts(tma_lookup *lk, int minimum, hit_count **out, size_t *nou
  * need of the query's words (see the top of this file). The best ids go
  * to *out (caller frees).
  */
-static int fuzzy_candidates(tma_lookup *lk, const query *q, int need, hit_count **out,
-			    size_t *nout, tma_error *err)
+static int fuzzy_candidates(tma_lookup *lk, const query *q, const tma_word_group *g,
+			    int need, hit_count **out, size_t *nout, tma_error *err)
 {
 	rare r[MAX_WORDS];
-	int nr = rarest_first(lk, q, r), take, minimum, k, rc = TMA_OK;
+	int nr = rarest_first(lk, q, g, r), take, minimum, k, rc = TMA_OK;
 
 	*out = NULL;
 	*nout = 0;
@@ -672,8 +656,8 @@ static int fuzzy_candidates(tma_lookup *lk, const query *q, int need, hit_count 
 	 * index split words differently ("don't"), so it is asked for too.
 	 */
 	for (k = 0; k < take && !rc; k++)
-		rc = tma_tm_search_postings(lk->search, r[k].word, r[k].len, MANDATORY_BUDGET,
-					    count_id, lk, err);
+		rc = tma_tm_search_group_ids(lk->search, r[k].g, MANDATORY_BUDGET, count_id,
+					     lk, err);
 	if (rc == TMA_ENOMEM || (!rc && best_counts(lk, minimum, out, nout)))
 		return tma_fail(err, TMA_ENOMEM, "out of memory");
 	return rc;
@@ -691,14 +675,14 @@ static int scored(const tma_lookup *lk, int64_t sid)
 }
 
 /* Fuzzy: the sentences sharing enough of the query's words, scored. */
-static int find_fuzzy(tma_lookup *lk, query *q, tma_error *err)
+static int find_fuzzy(tma_lookup *lk, query *q, const tma_word_group *g, tma_error *err)
 {
 	int need = (int)ceil(q->n * (2.0 * q->o->min / 100.0 - 1) / (q->o->min / 100.0));
 	hit_count *ids = NULL;
 	size_t nids = 0, i;
 	int rc;
 
-	rc = fuzzy_candidates(lk, q, need < 1 ? 1 : need, &ids, &nids, err);
+	rc = fuzzy_candidates(lk, q, g, need < 1 ? 1 : need, &ids, &nids, err);
 	for (i = 0; !rc && i < nids; i++)
 		if (!scored(lk, ids[i].id))
 			rc = search_rc(q, tma_tm_search_sentence(lk->search, ids[i].id, q->from,
@@ -708,18 +692,21 @@ static int find_fuzzy(tma_lookup *lk, query *q, tma_error *err)
 }
 
 /*
- * The candidates of the query: the sentences holding it as a phrase, newest
- * first (the concordance; and for a short query, whose words may all be
- * common, the exact matches the word counts might not reach), the exact
- * matches by key, and the fuzzy ones.
+ * The candidates of the query: the sentences holding a form of each of its
+ * words, newest first (the concordance; and for a short query, whose words
+ * may all be common, the near matches the word counts might not reach),
+ * the exact matches by key, and the fuzzy ones.
  */
 static int find(tma_lookup *lk, query *q, tma_error *err)
 {
 	const tma_lookup_opts *o = q->o;
+	tma_word_group g[MAX_WORDS];
 	int rc = TMA_OK;
 
+	if (groups(q, g))
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
 	if (o->concordance || q->n <= SHORT_QUERY)
-		rc = search_rc(q, tma_tm_search_phrase(lk->search, q->folded, q->n, q->from,
+		rc = search_rc(q, tma_tm_search_groups(lk->search, g, q->n, q->from,
 						       o->concordance ? o->limit * 8 + 32
 								      : PHRASE_FIRST,
 						       score_row, q, err), err);
@@ -728,7 +715,7 @@ static int find(tma_lookup *lk, query *q, tma_error *err)
 	if ((rc = search_rc(q, tma_tm_search_exact(lk->search, q->squeezed, q->from,
 						   score_row, q, err), err)))
 		return rc;
-	return find_fuzzy(lk, q, err);
+	return find_fuzzy(lk, q, g, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -738,6 +725,9 @@ static int cmp_cand(const void *x, const void *y)
 {
 	const cand *a = x, *b = y;
 
+	/* A concordance: the phrase in the form typed first. */
+	if (a->kind == 2 && a->same != b->same)
+		return b->same - a->same;
 	if (a->score != b->score)
 		return b->score - a->score;
 	if (a->doc != b->doc)
@@ -867,6 +857,7 @@ static int publish(tma_lookup *lk, tma_error *err)
 	    tma_grow(&lk->trans, &lk->transcap, lk->ntrecs + 1, sizeof(tma_hit_trans)))
 		return tma_fail(err, TMA_ENOMEM, "out of memory");
 	for (k = 0; k < lk->ntrecs; k++) {
+		memset(&lk->trans[k], 0, sizeof(lk->trans[k]));
 		memcpy(lk->trans[k].lang, lk->trecs[k].lang, TMA_LANG_MAX);
 		lk->trans[k].text = lk->arena + lk->trecs[k].text;
 	}
@@ -874,6 +865,10 @@ static int publish(tma_lookup *lk, tma_error *err)
 		const hit_rec *r = &lk->recs[i];
 		tma_hit *h = &lk->hits[i];
 		h->score = r->c->score;
+		h->surface_score = r->c->kind == 2 ? r->c->score : r->c->surface;
+		h->same_form = r->c->kind == 0 || r->c->same ||
+			       (r->c->kind == 1 && r->c->surface == r->c->score);
+		h->phrase_end = r->c->phrase_end;
 		h->kind = r->c->kind == 0 ? "exact" : r->c->kind == 1 ? "fuzzy" : "concordance";
 		h->doc = lk->arena + r->doc;
 		h->source = lk->arena + r->c->text;
@@ -926,6 +921,35 @@ static int target_langs(tma_lookup *lk, query *q, tma_error *err)
 	return TMA_OK;
 }
 
+/*
+ * The query's words with their forms: copied out of the splitter (it
+ * splits rows next); a word followed by '*' is a prefix.
+ */
+static int query_words(tma_lookup *lk, query *q, const char *text, tma_error *err)
+{
+	size_t at = 0;
+	int n, k, rc;
+
+	n = tma_mwords_of(lk->split, q->inflected ? lk->nz : NULL, q->from, text, q->w,
+			  MAX_WORDS, err);
+	if (n < 0)
+		return n;
+	if (q->o->concordance && n > PHRASE_WORDS)
+		n = PHRASE_WORDS;
+	for (k = 0; k < n; k++) {
+		memcpy(q->fold + at, q->w[k].fold, q->w[k].flen);
+		q->fold[at + q->w[k].flen] = '\0';
+		q->w[k].fold = q->fold + at;
+		q->w[k].prefix = text[q->w[k].end] == '*';
+		at += q->w[k].flen + 1;
+	}
+	for (k = 0; k < n; k++)
+		if ((rc = collect_forms(lk, q, k, q->w[k].fold, q->w[k].flen, err)))
+			return rc;
+	q->n = n;
+	return TMA_OK;
+}
+
 /* Check and read the query: its languages, its words. */
 static int read_query(tma_lookup *lk, query *q, const char *text, tma_error *err)
 {
@@ -943,16 +967,24 @@ static int read_query(tma_lookup *lk, query *q, const char *text, tma_error *err
 	if (len > QUERY_MAX)
 		return tma_fail(err, TMA_EUSAGE, "the query is too long (%zu bytes; at most "
 				"%d)", len, QUERY_MAX);
-	q->folded = malloc(len * 4 + MAX_WORDS + 1);
+	q->fold = malloc(len * 3 + MAX_WORDS + 1);
 	q->squeezed = malloc(len + 1);
-	if (!q->folded || !q->squeezed)
+	if (!q->fold || !q->squeezed)
 		return tma_fail(err, TMA_ENOMEM, "out of memory");
 	squeeze(q->squeezed, text);
-	if ((q->n = words_of(lk, text, q->w, MAX_WORDS, q->folded)) < 0)
-		return tma_fail(err, TMA_ENOMEM, "out of memory");
+	q->inflected = tma_tm_search_indexed(lk->search, q->from);
+	if ((rc = query_words(lk, q, text, err)))
+		return rc;
 	if (q->n == 0)
 		return tma_fail(err, TMA_EUSAGE, "the query has no words to look up");
 	return TMA_OK;
+}
+
+int tma_lookup_inflected(tma_lookup *lk, const char *lang)
+{
+	char l[TMA_LANG_MAX];
+
+	return !tma_lang_normalize(l, NULL, lang) && tma_tm_search_indexed(lk->search, l);
 }
 
 int tma_lookup_run(tma_lookup *lk, const tma_lookup_opts *opts, const char *text,
@@ -973,14 +1005,18 @@ int tma_lookup_run(tma_lookup *lk, const tma_lookup_opts *opts, const char *text
 		o.limit = 10;
 	q->o = &o;
 	q->lk = lk;
+	q->err = err;
 	if (!(rc = read_query(lk, q, text, err)) && !(rc = find(lk, q, err)) &&
 	    !(rc = make_hits(lk, q, err))) {
 		*hits = lk->hits;
 		*nhits = lk->nrecs;
 	}
-	free(q->folded);
+	free(q->fold);
 	free(q->squeezed);
 	free(q->sq);
+	free(q->forms);
+	free(q->form_text);
+	free(q->form_off);
 	free(q);
 	return rc;
 }

@@ -201,6 +201,38 @@ int tma_tm_search_docname(tma_tm_search *s, int64_t doc, const char **out,
 			  tma_error *err);
 
 /*
+ * Words for the full-text index: a group matches a sentence holding any
+ * of its words (folded, as the index holds them); a word ending in '*'
+ * is a prefix.
+ */
+typedef struct tma_word_group {
+	const char *const *word;
+	int n;
+} tma_word_group;
+
+/*
+ * The sentences of lang holding a word of each of the ng groups, newest
+ * first, at most limit.
+ */
+int tma_tm_search_groups(tma_tm_search *s, const tma_word_group *g, int ng,
+			 const char *lang, int limit, tma_found_cb cb, void *ctx,
+			 tma_error *err);
+
+/* The ids of at most limit sentences holding a word of group g, newest first. */
+int tma_tm_search_group_ids(tma_tm_search *s, const tma_word_group *g, int limit,
+			    int (*cb)(int64_t id, void *ctx), void *ctx, tma_error *err);
+
+/*
+ * The words of lang the memory holds that have the normal form norm
+ * (tm_words.c): cb(word, ctx) for each.
+ */
+int tma_tm_search_forms(tma_tm_search *s, const char *lang, const char *norm,
+			int (*cb)(const char *word, void *ctx), void *ctx, tma_error *err);
+
+/* Does the word index hold words of lang (0: lookup falls back to forms as typed)? */
+int tma_tm_search_indexed(tma_tm_search *s, const char *lang);
+
+/*
  * The key of a sentence's text for exact lookups: a 64-bit hash of it with
  * runs of white space made one space and the ends trimmed.
  */

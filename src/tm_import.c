@@ -377,7 +377,7 @@ static int insert_sentence(tma_importer *im, sqlite3_int64 uid, int l,
 	if ((rc = tm_step(im->tm, im->ins.sentence, err)))
 		return rc;
 	tm_fts_note(im->tm);
-	return TMA_OK;
+	return tm_index_text(im->tm, il->lang, text, err);
 }
 
 int tma_importer_unit(tma_importer *im, const tma_import_unit *u, tma_error *err)

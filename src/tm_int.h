@@ -10,6 +10,7 @@
  *   tm_read.c    walking units, listing documents, stats, content keys
  *   tm_check.c   integrity: SQLite's checks and the memory's own invariants
  *   tm_search.c  the searches lookup is made of
+ *   tm_words.c   the index of word forms, for lookup in any inflection
  */
 #ifndef TMALIGN_TM_INT_H
 #define TMALIGN_TM_INT_H
@@ -25,6 +26,9 @@ typedef struct tm_inserter {
 	sqlite3_stmt *doc, *version, *unit, *sentence, *have, *del, *content;
 } tm_inserter;
 
+/* The word index's tools on a handle (tm_words.c). */
+typedef struct tm_words tm_words;
+
 struct tma_tm {
 	sqlite3 *db;
 	char *path;
@@ -38,6 +42,7 @@ struct tma_tm {
 	tm_inserter *ins;         /* NULL until the first store */
 	sqlite3_int64 fts_from;   /* first sentence not in the full-text index */
 	char *same_as;            /* tma_store_result.same_as, kept here */
+	tm_words *words;          /* NULL until the first word is indexed */
 };
 
 /*
@@ -105,6 +110,16 @@ int tm_remove_doc(tma_tm *tm, tm_inserter *ins, const char *name, int *gone,
  */
 uint64_t tm_unit_hash_side(uint64_t h, const char *lang, const char *const *sent,
 			   int n);
+
+/*
+ * Add the words of a stored sentence of lang, with their normal forms, to
+ * the word index, inside the caller's transaction.
+ */
+int tm_index_text(tma_tm *tm, const char *lang, const char *text, tma_error *err);
+
+/* Forget the words a handle wrote (its transaction rolled back); free. */
+void tm_words_forget(tma_tm *tm);
+void tm_words_free(tm_words *tw);
 
 /* Register tmalign's SQL functions (tmalign_key, tmalign_content) on db. */
 int tm_register_functions(sqlite3 *db);

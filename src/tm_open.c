@@ -472,6 +472,14 @@ int tm_materialize(tma_tm *tm, tma_error *err)
 	remove_aside(aside);
 	if (rc)
 		return rc;
+	/* Statements made on the memory in RAM go with it. */
+	if (tm->ins) {
+		tm_inserter_finalize(tm->ins);
+		free(tm->ins);
+		tm->ins = NULL;
+	}
+	tm_words_free(tm->words);
+	tm->words = NULL;
 	sqlite3_close(tm->db);
 	tm->db = NULL;
 	tm->pending = 0;
@@ -487,6 +495,7 @@ void tma_tm_close(tma_tm *tm)
 		tm_inserter_finalize(tm->ins);
 		free(tm->ins);
 	}
+	tm_words_free(tm->words);
 	sqlite3_close(tm->db);
 	free(tm->same_as);
 	free(tm->path);

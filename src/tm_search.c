@@ -16,6 +16,7 @@
 struct tma_tm_search {
 	tma_tm *tm;
 	sqlite3_stmt *vocab, *postings, *row, *phrase, *exact, *unit, *docname;
+	sqlite3_stmt *groups, *forms, *indexed;
 	char *q;                   /* scratch: an FTS5 query */
 	size_t qcap;
 	char *name;                /* the last document name asked for */
@@ -57,7 +58,12 @@ int tma_tm_search_new(tma_tm_search **out, tma_tm *tm, tma_error *err)
 	    (rc = tm_prepare(tm, &s->unit,
 		"SELECT lang, text FROM sentence WHERE unit = ?1 ORDER BY lang, pos", err)) ||
 	    (rc = tm_prepare(tm, &s->docname, "SELECT name FROM document WHERE id = ?1",
-			     err))) {
+			     err)) ||
+	    (rc = tm_prepare(tm, &s->forms, "SELECT DISTINCT word FROM word_norm "
+			     "WHERE lang = ?1 AND norm = ?2", err)) ||
+	    (rc = tm_prepare(tm, &s->indexed, "SELECT EXISTS (SELECT 1 FROM word_norm "
+			     "WHERE lang = ?1) AND NOT EXISTS (SELECT 1 FROM meta WHERE key = "
+			     "'words_backlog' AND value > 0)", err))) {
 		tma_tm_search_free(s);
 		return rc;
 	}
@@ -76,6 +82,9 @@ void tma_tm_search_free(tma_tm_search *s)
 	sqlite3_finalize(s->exact);
 	sqlite3_finalize(s->unit);
 	sqlite3_finalize(s->docname);
+	sqlite3_finalize(s->groups);
+	sqlite3_finalize(s->forms);
+	sqlite3_finalize(s->indexed);
 	free(s->q);
 	free(s->name);
 	free(s);
@@ -104,6 +113,109 @@ static int quote_word(tma_tm_search *s, size_t *used, const char *sep,
 	s->q[k] = '\0';
 	*used = k;
 	return TMA_OK;
+}
+
+static int found_rows(tma_tm_search *s, sqlite3_stmt *st, tma_found_cb cb, void *ctx,
+		      tma_error *err);
+
+/* Append text t to the query. Returns 0 or TMA_ENOMEM. */
+static int append(tma_tm_search *s, size_t *used, const char *t)
+{
+	size_t n = strlen(t);
+
+	if (tma_grow(&s->q, &s->qcap, *used + n + 1, 1))
+		return TMA_ENOMEM;
+	memcpy(s->q + *used, t, n + 1);
+	*used += n;
+	return TMA_OK;
+}
+
+/* Append group g to the query as ("a" OR "b" OR "c"*), after sep. */
+static int quote_group(tma_tm_search *s, size_t *used, const char *sep,
+		       const tma_word_group *g)
+{
+	int k;
+
+	if (append(s, used, sep) || append(s, used, "("))
+		return TMA_ENOMEM;
+	for (k = 0; k < g->n; k++) {
+		size_t n = strlen(g->word[k]);
+		int prefix = n > 1 && g->word[k][n - 1] == '*';
+		if (quote_word(s, used, k ? " OR " : "", g->word[k], n - (size_t)prefix) ||
+		    (prefix && append(s, used, "*")))
+			return TMA_ENOMEM;
+	}
+	return append(s, used, ")");
+}
+
+int tma_tm_search_groups(tma_tm_search *s, const tma_word_group *g, int ng,
+			 const char *lang, int limit, tma_found_cb cb, void *ctx,
+			 tma_error *err)
+{
+	size_t used = 0;
+	int k, rc;
+
+	if (!s->groups &&
+	    (rc = tm_prepare(s->tm, &s->groups,
+		"SELECT s.id, s.unit, s.doc, s.text FROM sentence_fts "
+		"JOIN sentence s ON s.id = sentence_fts.rowid "
+		"WHERE sentence_fts MATCH ?1 AND s.lang = ?2 "
+		"ORDER BY s.doc DESC, s.id DESC LIMIT ?3", err)))
+		return rc;
+	for (k = 0; k < ng; k++)
+		if (g[k].n > 0 && quote_group(s, &used, used ? " AND " : "", &g[k]))
+			return tma_fail(err, TMA_ENOMEM, "out of memory");
+	if (!used)
+		return TMA_OK;
+	sqlite3_bind_text(s->groups, 1, s->q, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s->groups, 2, lang, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s->groups, 3, limit);
+	return found_rows(s, s->groups, cb, ctx, err);
+}
+
+int tma_tm_search_group_ids(tma_tm_search *s, const tma_word_group *g, int limit,
+			    int (*cb)(int64_t id, void *ctx), void *ctx, tma_error *err)
+{
+	size_t used = 0;
+	int rc, r = 0;
+
+	if (g->n == 0)
+		return TMA_OK;
+	if (quote_group(s, &used, "", g))
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
+	sqlite3_bind_text(s->postings, 1, s->q, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s->postings, 2, limit);
+	while (!r && (rc = sqlite3_step(s->postings)) == SQLITE_ROW)
+		r = cb(sqlite3_column_int64(s->postings, 0), ctx);
+	sqlite3_reset(s->postings);
+	if (r)
+		return r;
+	return rc == SQLITE_DONE ? TMA_OK : search_failed(s, err, rc);
+}
+
+int tma_tm_search_forms(tma_tm_search *s, const char *lang, const char *norm,
+			int (*cb)(const char *word, void *ctx), void *ctx, tma_error *err)
+{
+	int rc, r = 0;
+
+	sqlite3_bind_text(s->forms, 1, lang, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s->forms, 2, norm, -1, SQLITE_TRANSIENT);
+	while (!r && (rc = sqlite3_step(s->forms)) == SQLITE_ROW)
+		r = cb((const char *)sqlite3_column_text(s->forms, 0), ctx);
+	sqlite3_reset(s->forms);
+	if (r)
+		return r;
+	return rc == SQLITE_DONE ? TMA_OK : search_failed(s, err, rc);
+}
+
+int tma_tm_search_indexed(tma_tm_search *s, const char *lang)
+{
+	int yes;
+
+	sqlite3_bind_text(s->indexed, 1, lang, -1, SQLITE_TRANSIENT);
+	yes = sqlite3_step(s->indexed) == SQLITE_ROW && sqlite3_column_int(s->indexed, 0);
+	sqlite3_reset(s->indexed);
+	return yes;
 }
 
 int64_t tma_tm_search_df(tma_tm_search *s, const char *w, size_t len)

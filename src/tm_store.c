@@ -212,6 +212,7 @@ void tm_tx_rollback(tma_tm *tm)
 {
 	if (sqlite3_get_autocommit(tm->db) == 0)
 		sqlite3_exec(tm->db, "ROLLBACK", NULL, NULL, NULL);
+	tm_words_forget(tm);
 	tm->in_group = 0;
 	tm->fts_from = 0;
 }
@@ -368,7 +369,7 @@ static int store_sentence(tma_tm *tm, tm_inserter *ins, sqlite3_int64 uid,
 	if ((rc = tm_step(tm, ins->sentence, err)))
 		return rc;
 	tm_fts_note(tm);
-	return TMA_OK;
+	return tm_index_text(tm, lang, s->text, err);
 }
 
 static int store_units(tma_tm *tm, tm_inserter *ins, sqlite3_int64 doc,

@@ -126,3 +126,25 @@ ALTER TABLE document ADD COLUMN content INTEGER;
 UPDATE document SET content = (SELECT tmalign_content(lang, hash) FROM version
 			       WHERE version.doc = document.id);
 CREATE INDEX document_content ON document(content);
+
+-- migration 7
+-- The normal forms of the memory's words (src/norm.c): for every word of
+-- every language (ICU's words, case-folded), its lemmas and stems, so
+-- that a phrase is found in any inflected form: the forms of a query's
+-- word give the memory's words that share one. Derived data, filled as
+-- documents are stored; the sentences of an older memory are indexed
+-- when it is first opened for writing (meta 'words_backlog': sentences
+-- up to that id still to do).
+CREATE TABLE word_norm (
+	lang TEXT NOT NULL,
+	word TEXT NOT NULL,
+	norm TEXT NOT NULL,
+	PRIMARY KEY (lang, word, norm)
+) WITHOUT ROWID;
+CREATE INDEX word_norm_norm ON word_norm(lang, norm);
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value
+);
+INSERT INTO meta (key, value)
+	SELECT 'words_backlog', m FROM (SELECT max(id) AS m FROM sentence) WHERE m IS NOT NULL;
