@@ -53,6 +53,13 @@ int cli_lang_file(char lang[TMA_LANG_MAX], const char **path, const char *arg);
 int cli_parse_double(const char *s, double lo, double hi, double *out);
 int cli_parse_int(const char *s, long lo, long hi, int *out);
 
+/*
+ * Index the word forms of what an older tmalign stored in the memory at
+ * path, saying so and how far it is on stderr; nothing when there is no
+ * memory or nothing to do.
+ */
+int cli_index_words(const char *path, tma_error *err);
+
 /* The memory to use: the option's value, else $TMALIGN_TM, else the default. */
 const char *cli_tm_path(const char *opt);
 

@@ -497,6 +497,10 @@ int cmd_align(int argc, char **argv)
 		memcpy(a.dict_src, it->lang[0], TMA_LANG_MAX);
 		memcpy(a.dict_tgt, it->lang[1], TMA_LANG_MAX);
 	}
+	if (a.store && cli_index_words(cli_tm_path(a.tm_path), &err)) {
+		status = cli_report(&err);
+		goto done;
+	}
 	/* The memory is made only when something is stored into it. */
 	if (a.store && tma_tm_open(&tm, cli_tm_path(a.tm_path), TMA_TM_CREATE, &err)) {
 		status = cli_report(&err);

@@ -282,6 +282,8 @@ int cmd_import(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("import", "name the TMX or JSONL files to import");
+	if (cli_index_words(cli_tm_path(tm_path), &err))
+		return cli_report(&err);
 	if (tma_tm_open(&tm, cli_tm_path(tm_path), TMA_TM_CREATE, &err))
 		return cli_report(&err);
 	for (; optind < argc; optind++) {

@@ -170,6 +170,10 @@ int cmd_lookup(int argc, char **argv)
 	if (from_stdin ? optind != argc : optind + 1 != argc)
 		return cli_usage_error("lookup", from_stdin ? "--stdin takes no PHRASE"
 				       : "give one PHRASE (quote it)");
+	if (cli_index_words(cli_tm_path(tm_path), &err)) {
+		status = cli_report(&err);
+		goto done;
+	}
 	if (tma_tm_open(&tm, cli_tm_path(tm_path), TMA_TM_READONLY, &err) ||
 	    tma_lookup_new(&lk, tm, &err)) {
 		status = cli_report(&err);

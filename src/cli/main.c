@@ -184,6 +184,32 @@ int cmd_help(int argc, char **argv)
 	return EXIT_OK;
 }
 
+static void index_progress(size_t done, size_t total, void *ctx)
+{
+	(void)ctx;
+	fprintf(stderr, "tmalign: word forms: %zu of %zu sentences indexed\n", done, total);
+}
+
+int cli_index_words(const char *path, tma_error *err)
+{
+	tma_tm *tm = NULL;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = tma_tm_open(&tm, path, TMA_TM_READONLY, err)) ||
+	    (rc = tma_tm_words_backlog(tm, &n, err)) || n == 0) {
+		tma_tm_close(tm);
+		return rc == TMA_ENOTFOUND ? TMA_OK : rc;
+	}
+	tma_tm_close(tm);
+	fprintf(stderr, "tmalign: %s: indexing the word forms of %zu sentences stored by an "
+		"older tmalign (once)\n", path, n);
+	if ((rc = tma_tm_open(&tm, path, 0, err)) == TMA_OK)
+		rc = tma_tm_index_words(tm, index_progress, NULL, err);
+	tma_tm_close(tm);
+	return rc;
+}
+
 const char *cli_tm_path(const char *opt)
 {
 	const char *env = getenv("TMALIGN_TM");
