@@ -196,10 +196,12 @@ int cli_index_words(const char *path, tma_error *err)
 	size_t n = 0;
 	int rc;
 
-	if ((rc = tma_tm_open(&tm, path, TMA_TM_READONLY, err)) ||
-	    (rc = tma_tm_words_backlog(tm, &n, err)) || n == 0) {
+	/* A memory that cannot be opened is the command's own open to report. */
+	if (tma_tm_open(&tm, path, TMA_TM_READONLY, err))
+		return TMA_OK;
+	if ((rc = tma_tm_words_backlog(tm, &n, err)) || n == 0) {
 		tma_tm_close(tm);
-		return rc == TMA_ENOTFOUND ? TMA_OK : rc;
+		return rc;
 	}
 	tma_tm_close(tm);
 	fprintf(stderr, "tmalign: %s: indexing the word forms of %zu sentences stored by an "
