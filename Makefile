@@ -9,7 +9,7 @@
 #   make mutate   plant the bugs of tests/mutations.txt one by one (long)
 
 CC      ?= cc
-PKGS    := icu-uc icu-i18n sqlite3 libcjson libxml-2.0 hunspell
+PKGS    := icu-uc icu-i18n sqlite3 libcjson libxml-2.0 hunspell zlib
 # The Debian package that provides each pkg-config module.
 deb.icu-uc     := libicu-dev
 deb.icu-i18n   := libicu-dev
@@ -18,6 +18,7 @@ deb.libcjson   := libcjson-dev
 deb.libxml-2.0 := libxml2-dev
 deb.cmocka     := libcmocka-dev
 deb.hunspell   := libhunspell-dev
+deb.zlib       := zlib1g-dev
 
 NO_CHECK_GOALS := deps clean help print-tests
 ifeq ($(filter $(NO_CHECK_GOALS),$(MAKECMDGOALS)),)

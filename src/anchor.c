@@ -34,6 +34,7 @@
 #include <unicode/utrans.h>
 
 #include "anchor.h"
+#include "dict.h"
 #include "text.h"
 
 /* Most distinct words a tokenizer remembers before it starts afresh. */
@@ -104,6 +105,7 @@ void tma_tokenizer_free(tma_tokenizer *tk)
 /* Keys                                                                */
 
 #define KEY_MAX 48
+#define COGNATE_DICE 0.6     /* bigrams two keys share, for cognates */
 
 /*
  * The loose spelling of a transliterated, lower-cased word u[0..n) into key
@@ -245,6 +247,50 @@ static int cached_key(tma_tokenizer *tk, const UChar *w, int32_t n,
 		return -1;
 	tk->key_of[wid] = klen >= 2 ? kid : UINT32_MAX;
 	return klen >= 2 ? (int)klen : 0;
+}
+
+int tma_keys_cognate(const char *a, int na, const char *b, int nb)
+{
+	int i, j, common = 0;
+	unsigned char used[TMA_KEY_MAX];
+
+	if (na < 5 || nb < 5 || a[0] == '#' || b[0] == '#' || a[0] != b[0])
+		return 0;
+	/* Dice's coefficient over the letter bigrams of the two keys. */
+	memset(used, 0, sizeof(used));
+	for (i = 0; i + 1 < na; i++)
+		for (j = 0; j + 1 < nb; j++)
+			if (!used[j] && a[i] == b[j] && a[i + 1] == b[j + 1]) {
+				used[j] = 1;
+				common++;
+				break;
+			}
+	return 2.0 * common >= COGNATE_DICE * (double)(na - 1 + nb - 1);
+}
+
+int tma_keys_anchor(const char *a, int na, int upper_a, const char *b, int nb, int upper_b)
+{
+	if (na <= 0 || nb <= 0)
+		return 0;
+	if (a[0] == '#' || b[0] == '#')
+		return na == nb && memcmp(a, b, (size_t)na) == 0;
+	if (na == nb && memcmp(a, b, (size_t)na) == 0)
+		return na >= 3;
+	return upper_a && upper_b && tma_keys_similar(a, (size_t)na, b, (size_t)nb);
+}
+
+int tma_word_key(tma_tokenizer *tk, const char *w, size_t len, char key[TMA_KEY_MAX])
+{
+	UChar u[128];
+	int32_t n = 0;
+	UErrorCode st = U_ZERO_ERROR;
+
+	u_strFromUTF8(u, 128, &n, w, (int32_t)len, &st);
+	if (U_FAILURE(st) || n > 128)
+		return 0;
+	if (n > 0 && u_isdigit(u[0]))
+		return (int)number_key(u, n, key);
+	return cached_key(tk, u, n, key);
 }
 
 /* ------------------------------------------------------------------ */
@@ -443,66 +489,37 @@ next:
 	return TMA_OK;
 }
 
-/* Trim spaces at both ends of s[0..*n) in place; returns its start. */
-static char *trim(char *s, size_t *n)
-{
-	while (*n && *s == ' ') {
-		s++;
-		(*n)--;
-	}
-	while (*n && s[*n - 1] == ' ')
-		s[--*n] = '\0';
-	return s;
-}
-
-int tma_lexicon_load_dict(tma_lexicon *lx, const char *path, const char *src,
+int tma_lexicon_load_dict(tma_lexicon *lx, const char *spec, const char *src,
 			  const char *tgt, tma_error *err)
 {
-	tma_lines *lines = NULL;
-	const char *text;
-	char *buf = NULL;
-	size_t n, cap = 0;
-	int rc, got;
-	long bad;
+	tma_dict *d;
+	const char *la, *lb;
+	size_t k;
+	int rc = TMA_OK, swap;
 
-	if ((rc = tma_lines_open(&lines, path, 4096, err)))
+	if ((rc = tma_dict_open(&d, spec, src, tgt, err)))
 		return rc;
-	while ((got = tma_lines_next(lines, &text, &n, err)) > 0) {
-		char *at, *s, *t;
-		size_t nt, ns;
-
-		if (!n)
-			continue;
-		if ((bad = tma_utf8_bad(text, n)) >= 0) {
-			rc = tma_fail(err, TMA_EINPUT, "%s:%zu: invalid UTF-8 at byte %ld of the "
-				      "line", path, tma_lines_number(lines), bad);
-			break;
-		}
-		if (tma_grow(&buf, &cap, n + 1, 1)) {
-			rc = tma_fail(err, TMA_ENOMEM, "out of memory");
-			break;
-		}
-		memcpy(buf, text, n + 1);
-		if (!(at = strstr(buf, " @ "))) {
-			rc = tma_fail(err, TMA_EINPUT, "%s:%zu: expected 'target @ source'", path,
-				      tma_lines_number(lines));
-			break;
-		}
-		*at = '\0';
-		nt = (size_t)(at - buf);
-		ns = n - nt - 3;
-		t = trim(buf, &nt);
-		s = trim(at + 3, &ns);
-		if (!nt || !ns || strchr(t, ' ') || strchr(s, ' '))
-			continue;   /* phrases of several words are not used */
-		if ((rc = lex_add(lx, src, s, ns, s, ns, 0, err)) ||
-		    (rc = lex_add(lx, tgt, s, ns, t, nt, 0, err)))
-			break;
+	la = tma_dict_lang(d, 0);
+	lb = tma_dict_lang(d, 1);
+	swap = strcmp(la, tgt) == 0 && strcmp(lb, src) == 0;
+	if (!swap && (strcmp(la, src) != 0 || strcmp(lb, tgt) != 0)) {
+		rc = tma_fail(err, TMA_EUSAGE, "%s: a dictionary of %s-%s, not of %s-%s",
+			      tma_dict_name(d), la, lb, src, tgt);
+		tma_dict_free(d);
+		return rc;
 	}
-	if (!rc && got < 0)
-		rc = got;
-	tma_lines_close(lines);
-	free(buf);
+	/* The source word is the concept; phrases of several words are not used. */
+	for (k = 0; k < tma_dict_size(d) && !rc; k++) {
+		const char *a, *b, *s, *t;
+		tma_dict_entry(d, k, &a, &b);
+		s = swap ? b : a;
+		t = swap ? a : b;
+		if (strchr(s, ' ') || strchr(t, ' '))
+			continue;
+		if (!(rc = lex_add(lx, src, s, strlen(s), s, strlen(s), 0, err)))
+			rc = lex_add(lx, tgt, s, strlen(s), t, strlen(t), 0, err);
+	}
+	tma_dict_free(d);
 	return rc;
 }
 
@@ -786,7 +803,7 @@ static void letter_masks(uint32_t *masks, const char *k, size_t n)
 }
 
 /* Are two word keys spellings of one word (see the top of this file)? */
-static int keys_similar(const char *a, size_t na, const char *b, size_t nb)
+int tma_keys_similar(const char *a, size_t na, const char *b, size_t nb)
 {
 	size_t l = na < nb ? na : nb;
 
@@ -951,7 +968,7 @@ int tma_links_build(tma_links **out, const tma_feats *a, const tma_feats *b,
 			if (pre >= 4 &&
 			    __builtin_popcount(ma[pre - 4] ^ mask[NMASK * j + pre - 4]) > 4)
 				continue;
-			if (keys_similar(ka, la, kb, lb))
+			if (tma_keys_similar(ka, la, kb, lb))
 				unite(parent, i, na + j);
 		}
 	}

@@ -15,6 +15,34 @@ typedef struct tma_tokenizer tma_tokenizer;
 int tma_tokenizer_new(tma_tokenizer **out, const char *lang, tma_error *err);
 void tma_tokenizer_free(tma_tokenizer *tk);
 
+/* Longest key of a word (see tma_feats), its NUL not counted. */
+#define TMA_KEY_MAX 48
+
+/*
+ * The key of one word w[0..len) (UTF-8): its loose Latin spelling, or for
+ * a number "#" and its digits. Returns its length, 0 when the word gives
+ * none (too short), -1 when out of memory.
+ */
+int tma_word_key(tma_tokenizer *tk, const char *w, size_t len, char key[TMA_KEY_MAX]);
+
+/* Are two keys spellings of one name or word (the aligner's test)? */
+int tma_keys_similar(const char *a, size_t na, const char *b, size_t nb);
+
+/*
+ * Are two keys of five letters or more likely one word borrowed across
+ * languages ("impeachment", "імпічменту"): the same first letter and most
+ * of their letter pairs in common?
+ */
+int tma_keys_cognate(const char *a, int na, const char *b, int nb);
+
+/*
+ * Do two words surely translate each other, by their keys alone: the same
+ * number, the same spelling (three letters or more), or, both capitalised,
+ * one name spelt across scripts and inflected ("Fiala", "Фіалою")? What
+ * the word model is given as certain, in training and in spans.
+ */
+int tma_keys_anchor(const char *a, int na, int upper_a, const char *b, int nb, int upper_b);
+
 /*
  * The tokens of one doc: for every sentence, the sorted, distinct ids of its
  * keys in the doc's vocabulary. A key is a word transliterated to Latin,

@@ -60,8 +60,10 @@ for cmd in fixtures/*/cmd; do
 	name=$(basename "$dir")
 	rm -rf "$work/case"
 	mkdir -p "$work/case"
+	# Dictionaries: the fixtures' own, never what the machine has installed.
 	(cd "$dir" && PATH="$work/bin:$PATH" TMALIGN_TM="$work/case/memory.db" \
 		TMALIGN_BIN="$top/$TMALIGN" TMP="$work/case" LC_ALL=C.UTF-8 \
+		TMALIGN_DICT_PATH="$top/fixtures/dicts" \
 		sh ./cmd >"$work/out" 2>"$work/err")
 	rc=$?
 	want_rc=0
