@@ -435,6 +435,47 @@ int tma_tm_words_backlog(tma_tm *tm, size_t *n, tma_error *err);
 int tma_tm_index_words(tma_tm *tm, void (*progress)(size_t done, size_t total, void *ctx),
 		       void *ctx, tma_error *err);
 
+/** How tma_tm_train trains. */
+typedef struct tma_train_opts {
+	int full;                  /**< anew from all units (else: the new ones) */
+	/**
+	 * Bilingual dictionaries to start a full training from: specs as
+	 * `train --dict` takes them (a file, or an installed dictionary's
+	 * name, optionally after "SRC-TGT=").
+	 */
+	const char *const *dicts;
+	size_t ndicts;
+	/** Leave out the dictionaries installed for the memory's languages. */
+	int no_installed;
+} tma_train_opts;
+
+/** What tma_tm_train did. */
+typedef struct tma_train_result {
+	size_t units;              /**< units it learned from */
+	int pairs;                 /**< language pairs, each in both directions */
+	int full;                  /**< trained anew (else: added the new units) */
+	/** The dictionaries used, "NAME (en-ru, N pairs met)" apart by "; ". */
+	char dicts[1024];
+} tma_train_result;
+
+/**
+ * Train the memory's word translation model (what a lookup finds the
+ * translation of a phrase with): from all its units (opts->full, or when
+ * there is no model yet), else from the units stored since the last
+ * training, added to what the model holds. A full training starts from
+ * the dictionaries between the memory's languages (word pairs of theirs
+ * that meet in a unit) and from cognates. One transaction; derived data,
+ * made anew from the units by a full training.
+ */
+int tma_tm_train(tma_tm *tm, const tma_train_opts *opts, tma_train_result *res,
+		 tma_error *err);
+
+/**
+ * Whether the memory has a word model, and how many units it has not
+ * learned from (stored since it was trained).
+ */
+int tma_tm_model_state(tma_tm *tm, size_t *untrained, int *has_model, tma_error *err);
+
 /* ------------------------------------------------------------------ */
 /* Export and import                                                   */
 

@@ -26,8 +26,10 @@
 #include <hunspell/hunspell.h>
 #include <libstemmer.h>
 #include <unicode/ucasemap.h>
+#include <unicode/uchar.h>
 #include <unicode/ucnv.h>
 #include <unicode/ustring.h>
+#include <unicode/utf8.h>
 
 #include "words.h"
 
@@ -252,21 +254,38 @@ static int convert(const lang_forms *lf, int to, const char *s, char *out, size_
 	return U_SUCCESS(st) && len < (int32_t)n ? 0 : -1;
 }
 
-/* Hunspell's lemmas of w, into f; how many it gave. */
+/*
+ * Do a word and a lemma begin with the same letter (case aside)? Hunspell
+ * strips prefixes as well as suffixes ("republican" -> "publican",
+ * "невеликий" -> "великий"): another word, not a form of this one.
+ */
+static int same_start(const char *w, const char *lemma)
+{
+	int32_t i = 0, j = 0;
+	UChar32 a, b;
+
+	U8_NEXT(w, i, -1, a);
+	U8_NEXT(lemma, j, -1, b);
+	return a >= 0 && b >= 0 && u_foldCase(a, U_FOLD_CASE_DEFAULT) == u_foldCase(b, U_FOLD_CASE_DEFAULT);
+}
+
+/* Hunspell's lemmas of w that are its forms, into f; how many. */
 static int hunspell_stems(const lang_forms *lf, const char *w, forms *f)
 {
 	char in[512], out[512], **list = NULL;
-	int n, k;
+	int n, k, kept;
 
 	if (!lf->hun || convert(lf, 1, w, in, sizeof(in)))
 		return 0;
 	n = Hunspell_stem(lf->hun, &list, in);
-	for (k = 0; k < n; k++)
-		if (!convert(lf, 0, list[k], out, sizeof(out)))
+	for (k = 0, kept = 0; k < n; k++)
+		if (!convert(lf, 0, list[k], out, sizeof(out)) && same_start(w, out)) {
 			add_form(f, out, strlen(out));
+			kept++;
+		}
 	if (n > 0)
 		Hunspell_free_list(lf->hun, &list, n);
-	return n > 0 ? n : 0;
+	return kept;
 }
 
 /* Snowball's stem of w (folded) into buf; 0, or -1 when there is none. */

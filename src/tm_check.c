@@ -12,8 +12,9 @@
  *     its versions.
  *
  * Then a digest of everything the memory holds (every row of its own
- * tables; the index is derived from them), which two memories share
- * exactly when their contents are equal.
+ * tables; the indexes, the word forms and the word model are derived from
+ * them and left out), which two memories share exactly when their
+ * contents are equal.
  */
 #include <stdio.h>
 #include <string.h>
@@ -202,7 +203,8 @@ static int digest(tma_tm *tm, uint64_t *out, tma_error *err)
 	*out = TMA_HASH_SEED;
 	if ((rc = tm_prepare(tm, &st, "SELECT name FROM sqlite_master WHERE type = "
 			     "'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE "
-			     "'sentence\\_fts%' ESCAPE '\\' AND sql NOT LIKE 'CREATE "
+			     "'sentence\\_fts%' ESCAPE '\\' AND name NOT IN ('word_norm', "
+			     "'wmodel', 'meta') AND sql NOT LIKE 'CREATE "
 			     "VIRTUAL%' ORDER BY name", err)))
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -148,3 +148,26 @@ CREATE TABLE meta (
 );
 INSERT INTO meta (key, value)
 	SELECT 'words_backlog', m FROM (SELECT max(id) AS m FROM sentence) WHERE m IS NOT NULL;
+
+-- migration 8
+-- A word translation model learned from the memory's units (src/wmodel.c,
+-- `tmalign train`): for each language pair and direction, per source word
+-- (its canonical normal form; '' for no word), the expected counts of its
+-- translations: a blob of entries, each a length byte, the target word
+-- and a little-endian float. Derived data: `tmalign train --full` makes
+-- it anew from the units. meta 'model_upto' is the last unit it learned.
+CREATE TABLE wmodel (
+	src   TEXT NOT NULL,
+	tgt   TEXT NOT NULL,
+	word  TEXT NOT NULL,
+	total REAL NOT NULL,
+	entries BLOB NOT NULL,
+	PRIMARY KEY (src, tgt, word)
+) WITHOUT ROWID;
+-- The normal forms of migration 7 without the lemmas Hunspell gives by
+-- stripping a prefix ("republican" -> "publican"): the word index is made
+-- anew, as for an older memory.
+DELETE FROM word_norm;
+DELETE FROM meta WHERE key IN ('words_backlog', 'words_from');
+INSERT INTO meta (key, value)
+	SELECT 'words_backlog', m FROM (SELECT max(id) AS m FROM sentence) WHERE m IS NOT NULL;

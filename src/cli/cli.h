@@ -74,5 +74,6 @@ int cmd_import(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
 int cmd_align(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_train(int argc, char **argv);
 
 #endif

@@ -36,6 +36,12 @@ static const cli_command commands[] = {
 	  "tmalign lookup [--tm PATH] --from L [--to L[,L]] [--min N] [--limit N]\n"
 	  "               [--json] [--concordance] PHRASE\n"
 	  "       tmalign lookup ... --stdin   (a query a line, JSON Lines out)" },
+	{ "train", cmd_train, "learn how words translate, for lookup",
+	  "tmalign train [--tm PATH] [--full] [--dict SPEC]... [--no-dicts]\n"
+	  "  (learns from the units stored since the last training; --full\n"
+	  "  learns anew from all, starting from the bilingual dictionaries\n"
+	  "  installed for the memory's languages and from each --dict: a file\n"
+	  "  or an installed dictionary's name, as [SRC-TGT=]SPEC)" },
 	{ "docs", cmd_docs, "list the documents in the memory",
 	  "tmalign docs [--tm PATH]" },
 	{ "stats", cmd_stats, "figures about the memory",
