@@ -38,6 +38,7 @@
 #include "lang.h"
 #include "match.h"
 #include "memory.h"
+#include "spans.h"
 
 #define MAX_WORDS 256        /* words of a query or sentence that count */
 #define CANDIDATES 200       /* most candidates scored for one fuzzy query */
@@ -73,6 +74,7 @@ typedef struct hit_rec {
 typedef struct trans_rec {
 	char lang[TMA_LANG_MAX];
 	size_t text;             /* arena offset */
+	size_t span[2];          /* the phrase's translation in it, or 0, 0 */
 } trans_rec;
 
 /* Counting sentence ids for fuzzy candidates (see count_id). */
@@ -86,6 +88,7 @@ struct tma_lookup {
 	tma_tm_search *search;
 	tma_words *split;
 	tma_normalizer *nz;
+	tma_spanner *spanner;    /* made at the first concordance */
 	int *dist;               /* scratch: the word distance matrix */
 	/* What one run finds. */
 	char *arena;
@@ -146,6 +149,7 @@ void tma_lookup_free(tma_lookup *lk)
 {
 	if (!lk)
 		return;
+	tma_spanner_free(lk->spanner);
 	tma_words_free(lk->split);
 	tma_normalizer_free(lk->nz);
 	tma_tm_search_free(lk->search);
@@ -735,12 +739,17 @@ static int cmp_cand(const void *x, const void *y)
 	return a->sid < b->sid ? 1 : a->sid > b->sid ? -1 : 0;
 }
 
-/* The translations a hit collects, one text per language asked. */
+/*
+ * The sides of a hit's unit, each language's sentences joined: the
+ * languages asked first (in their order), then the others the unit has.
+ */
 typedef struct collect {
 	tma_lookup *lk;
 	const query *q;
-	char *joined[TMA_VIEW_LANGS];
-	size_t len[TMA_VIEW_LANGS];
+	char lang[TMA_VIEW_LANGS * 2][TMA_LANG_MAX];
+	char *joined[TMA_VIEW_LANGS * 2];
+	size_t len[TMA_VIEW_LANGS * 2];
+	int nextra;                /* other languages, after the q->nto asked */
 } collect;
 
 /* A sentence of the hit's unit: joined to its language's text (a callback). */
@@ -749,23 +758,55 @@ static int collect_side(const char *lang, const char *text, void *ctx)
 	collect *cl = ctx;
 	size_t tl = strlen(text), cap;
 	int l;
+	char *j;
 
 	for (l = 0; l < cl->q->nto && strcmp(cl->q->to[l], lang) != 0; l++)
 		;
-	if (l == cl->q->nto)
-		return 0;
-	cap = cl->len[l] + tl + 2;
-	{
-		char *j = realloc(cl->joined[l], cap);
-		if (!j)
-			return TMA_ENOMEM;
-		cl->joined[l] = j;
+	if (l == cl->q->nto) {
+		if (strcmp(lang, cl->q->from) == 0)
+			return 0;
+		for (l = cl->q->nto; l < cl->q->nto + cl->nextra &&
+				     strcmp(cl->lang[l], lang) != 0; l++)
+			;
+		if (l == cl->q->nto + cl->nextra) {
+			if (cl->nextra == TMA_VIEW_LANGS)
+				return 0;
+			snprintf(cl->lang[l], TMA_LANG_MAX, "%s", lang);
+			cl->nextra++;
+		}
 	}
+	cap = cl->len[l] + tl + 2;
+	if (!(j = realloc(cl->joined[l], cap)))
+		return TMA_ENOMEM;
+	cl->joined[l] = j;
 	if (cl->len[l])
 		cl->joined[l][cl->len[l]++] = ' ';
 	memcpy(cl->joined[l] + cl->len[l], text, tl + 1);
 	cl->len[l] += tl;
 	return 0;
+}
+
+/*
+ * The translation of a concordance hit's phrase in translation t (of the
+ * unit's sides cl, t's being number l), through a third side too when the
+ * unit has one.
+ */
+static int span_of(tma_lookup *lk, const query *q, const cand *c, const collect *cl, int l,
+		   trans_rec *t, tma_error *err)
+{
+	const char *via = NULL, *via_lang = NULL;
+	int found, rc, k;
+
+	for (k = 0; k < q->nto + cl->nextra && !via; k++)
+		if (k != l && cl->joined[k]) {
+			via = cl->joined[k];
+			via_lang = k < q->nto ? q->to[k] : cl->lang[k];
+		}
+	if (!lk->spanner && (rc = tma_spanner_new(&lk->spanner, lk->search, lk->nz, err)))
+		return rc;
+	return tma_spanner_find(lk->spanner, q->from, lk->arena + c->text, c->at,
+				c->phrase_end, t->lang, lk->arena + t->text, via_lang, via,
+				t->span, &found, err);
 }
 
 /*
@@ -789,7 +830,7 @@ static int make_rec(tma_lookup *lk, const query *q, const cand *c, int *got,
 	    (!rc && tma_grow(&lk->recs, &lk->reccap, lk->nrecs + 1, sizeof(hit_rec))))
 		rc = tma_fail(err, TMA_ENOMEM, "out of memory");
 	if (rc) {
-		for (l = 0; l < q->nto; l++)
+		for (l = 0; l < TMA_VIEW_LANGS * 2; l++)
 			free(cl.joined[l]);
 		return rc;
 	}
@@ -807,11 +848,14 @@ static int make_rec(tma_lookup *lk, const query *q, const cand *c, int *got,
 		}
 		t = &lk->trecs[lk->ntrecs++];
 		memcpy(t->lang, q->to[l], TMA_LANG_MAX);
+		t->span[0] = t->span[1] = 0;
 		if (keep(lk, cl.joined[l], &t->text))
 			rc = tma_fail(err, TMA_ENOMEM, "out of memory");
+		else if (c->kind == 2)
+			rc = span_of(lk, q, c, &cl, l, t, err);
 		r->ntrans++;
 	}
-	for (l = 0; l < q->nto; l++)
+	for (l = 0; l < TMA_VIEW_LANGS * 2; l++)
 		free(cl.joined[l]);
 	if (rc || !r->ntrans)
 		return rc;
@@ -860,6 +904,8 @@ static int publish(tma_lookup *lk, tma_error *err)
 		memset(&lk->trans[k], 0, sizeof(lk->trans[k]));
 		memcpy(lk->trans[k].lang, lk->trecs[k].lang, TMA_LANG_MAX);
 		lk->trans[k].text = lk->arena + lk->trecs[k].text;
+		lk->trans[k].span[0] = lk->trecs[k].span[0];
+		lk->trans[k].span[1] = lk->trecs[k].span[1];
 	}
 	for (i = 0; i < lk->nrecs; i++) {
 		const hit_rec *r = &lk->recs[i];

@@ -229,6 +229,16 @@ int tma_tm_search_group_ids(tma_tm_search *s, const tma_word_group *g, int limit
 int tma_tm_search_forms(tma_tm_search *s, const char *lang, const char *norm,
 			int (*cb)(const char *word, void *ctx), void *ctx, tma_error *err);
 
+/*
+ * The word model's row for source word word (canonical form; "" for no
+ * word) of direction src -> tgt: *entries, *n bytes (see tm/schema.sql,
+ * migration 8) and the row's total count, valid until the next call;
+ * *n is 0 when there is no such row.
+ */
+int tma_tm_search_model(tma_tm_search *s, const char *src, const char *tgt,
+			const char *word, const unsigned char **entries, int *n,
+			double *total, tma_error *err);
+
 /* Does the word index hold words of lang (0: lookup falls back to forms as typed)? */
 int tma_tm_search_indexed(tma_tm_search *s, const char *lang);
 

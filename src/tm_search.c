@@ -16,7 +16,9 @@
 struct tma_tm_search {
 	tma_tm *tm;
 	sqlite3_stmt *vocab, *postings, *row, *phrase, *exact, *unit, *docname;
-	sqlite3_stmt *groups, *forms, *indexed;
+	sqlite3_stmt *groups, *forms, *indexed, *model;
+	unsigned char *mrow;       /* the last model row asked for */
+	size_t mrowcap;
 	char *q;                   /* scratch: an FTS5 query */
 	size_t qcap;
 	char *name;                /* the last document name asked for */
@@ -85,6 +87,8 @@ void tma_tm_search_free(tma_tm_search *s)
 	sqlite3_finalize(s->groups);
 	sqlite3_finalize(s->forms);
 	sqlite3_finalize(s->indexed);
+	sqlite3_finalize(s->model);
+	free(s->mrow);
 	free(s->q);
 	free(s->name);
 	free(s);
@@ -205,6 +209,39 @@ int tma_tm_search_forms(tma_tm_search *s, const char *lang, const char *norm,
 	sqlite3_reset(s->forms);
 	if (r)
 		return r;
+	return rc == SQLITE_DONE ? TMA_OK : search_failed(s, err, rc);
+}
+
+int tma_tm_search_model(tma_tm_search *s, const char *src, const char *tgt,
+			const char *word, const unsigned char **entries, int *n,
+			double *total, tma_error *err)
+{
+	int rc;
+
+	*n = 0;
+	*total = 0;
+	*entries = NULL;
+	if (!s->model &&
+	    (rc = tm_prepare(s->tm, &s->model, "SELECT entries, total FROM wmodel WHERE "
+			     "src = ?1 AND tgt = ?2 AND word = ?3", err)))
+		return rc;
+	sqlite3_bind_text(s->model, 1, src, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s->model, 2, tgt, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s->model, 3, word, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s->model);
+	if (rc == SQLITE_ROW) {
+		int len = sqlite3_column_bytes(s->model, 0);
+		if (tma_grow(&s->mrow, &s->mrowcap, (size_t)len + 1, 1)) {
+			sqlite3_reset(s->model);
+			return tma_fail(err, TMA_ENOMEM, "out of memory");
+		}
+		memcpy(s->mrow, sqlite3_column_blob(s->model, 0), (size_t)len);
+		*entries = s->mrow;
+		*n = len;
+		*total = sqlite3_column_double(s->model, 1);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_reset(s->model);
 	return rc == SQLITE_DONE ? TMA_OK : search_failed(s, err, rc);
 }
 

@@ -45,6 +45,17 @@ static void print_human(const tma_hit *hits, size_t n, const char *from)
 	}
 }
 
+/* "lang": [start, end] into spans. */
+static void add_span(cJSON *spans, const char *lang, size_t a, size_t b)
+{
+	cJSON *pair = spans ? cJSON_AddArrayToObject(spans, lang) : NULL;
+
+	if (pair) {
+		cJSON_AddItemToArray(pair, cJSON_CreateNumber((double)a));
+		cJSON_AddItemToArray(pair, cJSON_CreateNumber((double)b));
+	}
+}
+
 /* The hits as a JSON array (the caller frees); NULL when out of memory. */
 static cJSON *hits_json(const tma_hit *hits, size_t n, const char *from)
 {
@@ -65,8 +76,18 @@ static cJSON *hits_json(const tma_hit *hits, size_t n, const char *from)
 		}
 		for (k = 0; k < h->ntrans; k++)
 			cJSON_AddStringToObject(o, h->trans[k].lang, h->trans[k].text);
-		if (strcmp(h->kind, "concordance") == 0)
+		if (strcmp(h->kind, "fuzzy") == 0)
+			cJSON_AddNumberToObject(o, "surface_score", h->surface_score);
+		if (strcmp(h->kind, "concordance") == 0) {
+			cJSON *sp = cJSON_AddObjectToObject(o, "spans");
 			cJSON_AddNumberToObject(o, "at", (double)h->at);
+			cJSON_AddStringToObject(o, "form", h->same_form ? "as typed" : "inflected");
+			add_span(sp, from, h->at, h->phrase_end);
+			for (k = 0; k < h->ntrans; k++)
+				if (h->trans[k].span[1] > h->trans[k].span[0])
+					add_span(sp, h->trans[k].lang, h->trans[k].span[0],
+						 h->trans[k].span[1]);
+		}
 		cJSON_AddItemToArray(arr, o);
 	}
 	return arr;
