@@ -327,6 +327,15 @@ static void compute(tma_normalizer *nz, const lang_forms *lf, const char *w, siz
 	size_t at = 0;
 
 	f->n = 0;
+	if (len >= sizeof(word)) {
+		/* No library's word: itself, cut at a character's start. */
+		const uint8_t *s = (const uint8_t *)w;
+		int32_t cut = (int32_t)sizeof(word) - 1;
+		U8_TRUNCATE_IF_INCOMPLETE(s, 0, cut);
+		snprintf(f->buf[0], sizeof(f->buf[0]), "%.*s", (int)cut, w);
+		f->n = 1;
+		return;
+	}
 	snprintf(word, sizeof(word), "%.*s", (int)len, w);
 	if (hunspell_stems(lf, word, f) == 0) {
 		/* Names are capitalised in the dictionaries: "Джеймса". */
@@ -355,8 +364,8 @@ static void compute(tma_normalizer *nz, const lang_forms *lf, const char *w, siz
 	if (f->n == 0)
 		add_form(f, word, len);
 	if (f->n == 0) {
-		/* Too long to fold into a form: the word as it is. */
-		snprintf(f->buf[0], sizeof(f->buf[0]), "%.*s", (int)(len < 127 ? len : 127), w);
+		/* Not foldable (not UTF-8): the word as it is. */
+		snprintf(f->buf[0], sizeof(f->buf[0]), "%s", word);
 		f->n = 1;
 	}
 }

@@ -42,6 +42,18 @@ static void test_forms_per_language(void **state)
 	assert_true(has_form(nz, "uk", "сенатори-республіканці", "сенатор-республіканець"));
 	/* A name no dictionary holds: Snowball's stem (Russian's for uk). */
 	assert_true(has_form(nz, "ru", "джеррарду", "джеррард"));
+	/* A word longer than any library's (here 150 letters, 300 bytes): itself,
+	 * cut at a letter's start, for every language. */
+	{
+		char w[301], cut[127];
+		int k;
+		for (k = 0; k < 150; k++)
+			memcpy(w + 2 * k, "ж", 2);
+		w[300] = '\0';
+		snprintf(cut, sizeof(cut), "%.126s", w);
+		assert_true(has_form(nz, "uk", w, cut));
+		assert_true(has_form(nz, "en", w, cut));
+	}
 	/* A language no library knows: the word itself. */
 	assert_true(has_form(nz, "sw", "habari", "habari"));
 	assert_string_equal(tma_normalizer_describe(nz, "sw"), "none");
