@@ -752,6 +752,34 @@ int tma_lookup_inflected(tma_lookup *lk, const char *lang);
 int tma_lookup_run(tma_lookup *lk, const tma_lookup_opts *opts, const char *query,
 		   const tma_hit **hits, size_t *nhits, tma_error *err);
 
+/** A surface form of a translation, and how often it stands in the memory. */
+typedef struct tma_translation_form {
+	const char *text;
+	int count;
+} tma_translation_form;
+
+/** One translation of a phrase: its hits grouped by their normal form. */
+typedef struct tma_translation {
+	char lang[TMA_LANG_MAX];
+	const char *text;          /**< its most frequent surface form */
+	const char *norm;          /**< the words' canonical normal forms */
+	int count;                 /**< hits that translate the phrase so */
+	int nforms;                /**< surface forms, most frequent first */
+	const tma_translation_form *forms;
+	int ndocs;                 /**< documents it stands in (a few) */
+	const char *const *docs;
+} tma_translation;
+
+/**
+ * The translations of phrase query in the memory: the concordance hits'
+ * marked spans (opts->limit hits at most; 0: 500), grouped by language in
+ * the order of opts->to and by normal form, most frequent first. *out
+ * belongs to lk until its next run or translations. TMA_EUSAGE as
+ * tma_lookup_run.
+ */
+int tma_lookup_translations(tma_lookup *lk, const tma_lookup_opts *opts, const char *query,
+			    const tma_translation **out, size_t *n, tma_error *err);
+
 /**
  * Free what the libraries underneath keep for the life of the process
  * (ICU's caches, libxml2's parser state, SQLite's), so that a memory

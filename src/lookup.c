@@ -120,6 +120,13 @@ struct tma_lookup {
 	uint32_t gen;
 	size_t *used;            /* slots taken in this search */
 	size_t nused, usedcap;
+	/* The last translations summary (see tma_lookup_translations). */
+	tma_translation *tr;
+	size_t ntr, trcap;
+	char *tr_text;           /* its strings, NUL-separated */
+	size_t tr_used, tr_cap;
+	tma_translation_form *tr_forms;
+	const char **tr_docs;
 };
 
 int tma_lookup_new(tma_lookup **out, tma_tm *tm, tma_error *err)
@@ -165,6 +172,10 @@ void tma_lookup_free(tma_lookup *lk)
 	free(lk->df);
 	free(lk->tab);
 	free(lk->used);
+	free(lk->tr);
+	free(lk->tr_text);
+	free(lk->tr_forms);
+	free(lk->tr_docs);
 	free(lk);
 }
 
@@ -1064,5 +1075,280 @@ int tma_lookup_run(tma_lookup *lk, const tma_lookup_opts *opts, const char *text
 	free(q->form_text);
 	free(q->form_off);
 	free(q);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Translations of a phrase                                            */
+
+#define TRANSLATION_HITS 500  /* concordance hits summed up by default */
+#define TRANSLATION_DOCS 3    /* documents named per translation */
+#define SPAN_WORDS 64         /* words of a span that count */
+
+/* A translation being counted: offsets into lk->tr_text until the end. */
+typedef struct tr_group {
+	int lang;                /* index into the languages asked */
+	size_t norm;
+	int count, first;        /* first: the order met, for ties */
+	size_t form, nform;      /* its forms in the run's tr_form list */
+} tr_group;
+
+typedef struct tr_form {
+	size_t group, text;
+	int count, first;
+	size_t doc[TRANSLATION_DOCS];
+	int ndoc;
+} tr_form;
+
+typedef struct tr_run {
+	tma_lookup *lk;
+	tr_group *g;
+	size_t ng, gcap;
+	tr_form *f;
+	size_t nf, fcap;
+	char lang[TMA_VIEW_LANGS][TMA_LANG_MAX];
+	int nlang;
+} tr_run;
+
+/* Keep s[0..n) in the summary's text; its offset in *at. */
+static int tr_keep(tma_lookup *lk, const char *s, size_t n, size_t *at)
+{
+	if (tma_grow(&lk->tr_text, &lk->tr_cap, lk->tr_used + n + 1, 1))
+		return TMA_ENOMEM;
+	memcpy(lk->tr_text + lk->tr_used, s, n);
+	lk->tr_text[lk->tr_used + n] = '\0';
+	*at = lk->tr_used;
+	lk->tr_used += n + 1;
+	return TMA_OK;
+}
+
+/* The canonical normal forms of the words of span s (NUL-terminated). */
+static int tr_norm(tma_lookup *lk, const char *lang, const char *s, size_t *at,
+		   tma_error *err)
+{
+	tma_word w[SPAN_WORDS];
+	char *key = NULL;
+	size_t used = 0, cap = 0;
+	int n = tma_words_split(lk->split, s, w, SPAN_WORDS), k, rc = TMA_OK;
+
+	if (n < 0)
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
+	for (k = 0; k < n && !rc; k++) {
+		const char *forms;
+		int nf;
+		size_t len;
+		if ((rc = tma_norms(lk->nz, lang, tma_words_folded(lk->split, &w[k]), w[k].flen,
+				    &forms, &nf, err)))
+			break;
+		len = strlen(forms);
+		if (tma_grow(&key, &cap, used + len + 2, 1)) {
+			rc = tma_fail(err, TMA_ENOMEM, "out of memory");
+			break;
+		}
+		if (used)
+			key[used++] = ' ';
+		memcpy(key + used, forms, len);
+		used += len;
+	}
+	if (!rc && tr_keep(lk, key ? key : "", used, at))
+		rc = tma_fail(err, TMA_ENOMEM, "out of memory");
+	free(key);
+	return rc;
+}
+
+/* Count the span of translation t of hit h. */
+static int tr_count(tr_run *r, const tma_hit *h, const tma_hit_trans *t, tma_error *err)
+{
+	tma_lookup *lk = r->lk;
+	char *surface;
+	size_t norm, i, form;
+	int lang, rc;
+
+	for (lang = 0; lang < r->nlang && strcmp(r->lang[lang], t->lang); lang++)
+		;
+	if (lang == r->nlang || t->span[1] <= t->span[0])
+		return TMA_OK;
+	if (!(surface = strndup(t->text + t->span[0], t->span[1] - t->span[0])))
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
+	if ((rc = tr_norm(lk, t->lang, surface, &norm, err))) {
+		free(surface);
+		return rc;
+	}
+	for (i = 0; i < r->ng && (r->g[i].lang != lang ||
+				  strcmp(lk->tr_text + r->g[i].norm, lk->tr_text + norm)); i++)
+		;
+	if (i == r->ng) {
+		if (tma_grow(&r->g, &r->gcap, r->ng + 1, sizeof(*r->g)))
+			goto nomem;
+		memset(&r->g[i], 0, sizeof(r->g[i]));
+		r->g[i].lang = lang;
+		r->g[i].norm = norm;
+		r->g[i].first = (int)r->ng++;
+	}
+	r->g[i].count++;
+	for (form = 0; form < r->nf && (r->f[form].group != i ||
+					strcmp(lk->tr_text + r->f[form].text, surface)); form++)
+		;
+	if (form == r->nf) {
+		if (tma_grow(&r->f, &r->fcap, r->nf + 1, sizeof(*r->f)))
+			goto nomem;
+		memset(&r->f[form], 0, sizeof(r->f[form]));
+		r->f[form].group = i;
+		r->f[form].first = (int)r->nf++;
+		if (tr_keep(lk, surface, strlen(surface), &r->f[form].text))
+			goto nomem;
+	}
+	r->f[form].count++;
+	if (r->f[form].ndoc < TRANSLATION_DOCS) {
+		int d;
+		for (d = 0; d < r->f[form].ndoc &&
+			    strcmp(lk->tr_text + r->f[form].doc[d], h->doc); d++)
+			;
+		if (d == r->f[form].ndoc &&
+		    tr_keep(lk, h->doc, strlen(h->doc), &r->f[form].doc[r->f[form].ndoc++]))
+			goto nomem;
+	}
+	free(surface);
+	return TMA_OK;
+nomem:
+	free(surface);
+	return tma_fail(err, TMA_ENOMEM, "out of memory");
+}
+
+/* Groups by language asked, then most frequent, then first met. */
+static int cmp_group(const void *x, const void *y)
+{
+	const tr_group *a = x, *b = y;
+
+	if (a->lang != b->lang)
+		return a->lang - b->lang;
+	if (a->count != b->count)
+		return b->count - a->count;
+	return a->first - b->first;
+}
+
+/* Forms by group, then most frequent, then first met. */
+static int cmp_form(const void *x, const void *y)
+{
+	const tr_form *a = x, *b = y;
+
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	if (a->count != b->count)
+		return b->count - a->count;
+	return a->first - b->first;
+}
+
+/* Make the answer of r: lk->tr and its forms and documents. */
+static int tr_publish(tr_run *r, tma_error *err)
+{
+	tma_lookup *lk = r->lk;
+	size_t i, k, *rank = NULL, nd = 0, d;
+
+	if (r->ng)
+		qsort(r->g, r->ng, sizeof(*r->g), cmp_group);
+	/* Forms point at groups by their place before the sort: renumber. */
+	if (r->ng && !(rank = malloc(sizeof(size_t) * r->ng)))
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
+	for (i = 0; i < r->ng; i++)
+		rank[r->g[i].first] = i;
+	for (k = 0; k < r->nf; k++) {
+		r->f[k].group = rank[r->f[k].group];
+		nd += (size_t)r->f[k].ndoc;
+	}
+	free(rank);
+	if (r->nf)
+		qsort(r->f, r->nf, sizeof(*r->f), cmp_form);
+	free(lk->tr_forms);
+	free(lk->tr_docs);
+	lk->tr_forms = malloc(sizeof(*lk->tr_forms) * (r->nf + 1));
+	lk->tr_docs = malloc(sizeof(*lk->tr_docs) * (nd + 1));
+	if (!lk->tr_forms || !lk->tr_docs ||
+	    tma_grow(&lk->tr, &lk->trcap, r->ng + 1, sizeof(*lk->tr)))
+		return tma_fail(err, TMA_ENOMEM, "out of memory");
+	for (i = 0, k = 0, d = 0; i < r->ng; i++) {
+		tma_translation *t = &lk->tr[i];
+		memset(t, 0, sizeof(*t));
+		memcpy(t->lang, r->lang[r->g[i].lang], TMA_LANG_MAX);
+		t->norm = lk->tr_text + r->g[i].norm;
+		t->count = r->g[i].count;
+		t->forms = &lk->tr_forms[k];
+		t->docs = &lk->tr_docs[d];
+		for (; k < r->nf && r->f[k].group == i; k++) {
+			int j;
+			lk->tr_forms[k].text = lk->tr_text + r->f[k].text;
+			lk->tr_forms[k].count = r->f[k].count;
+			t->nforms++;
+			/* The documents of its most frequent forms first. */
+			for (j = 0; j < r->f[k].ndoc && t->ndocs < TRANSLATION_DOCS; j++) {
+				int seen;
+				const char *doc = lk->tr_text + r->f[k].doc[j];
+				for (seen = 0; seen < t->ndocs && strcmp(t->docs[seen], doc); seen++)
+					;
+				if (seen == t->ndocs) {
+					lk->tr_docs[d++] = doc;
+					t->ndocs++;
+				}
+			}
+		}
+		t->text = t->forms[0].text;
+	}
+	lk->ntr = r->ng;
+	return TMA_OK;
+}
+
+int tma_lookup_translations(tma_lookup *lk, const tma_lookup_opts *opts, const char *phrase,
+			    const tma_translation **out, size_t *n, tma_error *err)
+{
+	tma_lookup_opts o = *opts;
+	const tma_hit *hits;
+	size_t nhits, i;
+	tr_run r;
+	int rc, k;
+
+	*out = NULL;
+	*n = 0;
+	lk->ntr = lk->tr_used = 0;
+	o.concordance = 1;
+	if (o.limit <= 0)
+		o.limit = TRANSLATION_HITS;
+	if ((rc = tma_lookup_run(lk, &o, phrase, &hits, &nhits, err)))
+		return rc;
+	memset(&r, 0, sizeof(r));
+	r.lk = lk;
+	/* The languages in the order asked, or as the hits give them. */
+	for (i = 0; i < nhits; i++)
+		for (k = 0; k < hits[i].ntrans && r.nlang < TMA_VIEW_LANGS; k++) {
+			int l;
+			for (l = 0; l < r.nlang && strcmp(r.lang[l], hits[i].trans[k].lang); l++)
+				;
+			if (l == r.nlang)
+				memcpy(r.lang[r.nlang++], hits[i].trans[k].lang, TMA_LANG_MAX);
+		}
+	if (opts->to) {
+		char to[TMA_VIEW_LANGS][TMA_LANG_MAX];
+		int nto, l, j = 0;
+		if ((rc = tma_lang_list(opts->to, to, TMA_VIEW_LANGS, &nto, err)))
+			return rc;
+		for (l = 0; l < nto; l++)
+			for (k = j; k < r.nlang; k++)
+				if (strcmp(r.lang[k], to[l]) == 0) {
+					char tmp[TMA_LANG_MAX];
+					memcpy(tmp, r.lang[j], TMA_LANG_MAX);
+					memcpy(r.lang[j], r.lang[k], TMA_LANG_MAX);
+					memcpy(r.lang[k], tmp, TMA_LANG_MAX);
+					j++;
+					break;
+				}
+	}
+	for (i = 0, rc = TMA_OK; i < nhits && !rc; i++)
+		for (k = 0; k < hits[i].ntrans && !rc; k++)
+			rc = tr_count(&r, &hits[i], &hits[i].trans[k], err);
+	if (!rc && !(rc = tr_publish(&r, err))) {
+		*out = lk->tr;
+		*n = lk->ntr;
+	}
+	free(r.g);
+	free(r.f);
 	return rc;
 }

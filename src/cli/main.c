@@ -34,8 +34,11 @@ static const cli_command commands[] = {
 	  "tmalign import [--tm PATH] FILE..." },
 	{ "lookup", cmd_lookup, "how was this translated before?",
 	  "tmalign lookup [--tm PATH] --from L [--to L[,L]] [--min N] [--limit N]\n"
-	  "               [--json] [--concordance] PHRASE\n"
-	  "       tmalign lookup ... --stdin   (a query a line, JSON Lines out)" },
+	  "               [--json] [--concordance | --translations] PHRASE\n"
+	  "       tmalign lookup ... --stdin   (a query a line, JSON Lines out)\n"
+	  "  (a phrase no stored sentence is as a whole gets its translations and\n"
+	  "  the sentences that hold it; --translations sums up how the memory\n"
+	  "  translated it, --concordance lists those sentences, marked)" },
 	{ "train", cmd_train, "learn how words translate, for lookup",
 	  "tmalign train [--tm PATH] [--full] [--dict SPEC]... [--no-dicts]\n"
 	  "  (learns from the units stored since the last training; --full\n"
