@@ -8,8 +8,10 @@
  * word; t(f | e) by EM from a uniform start. Pairs far off the diagonal
  * of long sentences are not counted (they would fill the table with
  * noise), and after the first iteration each source word keeps its KEEP
- * likeliest targets. The table keeps expected counts, not probabilities,
- * so that units added later are one more E step on top (tma_wm_update).
+ * likeliest targets; later iterations add a pair the table does not hold
+ * only when its posterior is at least NEW_MIN. The table keeps expected
+ * counts, not probabilities, so that units added later are one more E
+ * step on top (tma_wm_update).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -22,6 +24,15 @@
 #define FAR_OFF 0.5          /* |i/n - j/m| beyond which pairs are not counted */
 #define KEEP 64              /* targets a source word keeps after iteration 1 */
 #define FLOOR 1e-7           /* t of a pair never seen */
+#define NEW_MIN 0.01         /* the least posterior that makes a pair an entry */
+
+/* What one pair's E step works in, kept from pair to pair. */
+typedef struct tma_wm_scratch {
+	double *pf, *pb, *nf, *nb, *z;
+	size_t pcap, pbcap, nfcap, nbcap, zcap, xcap, xbcap, racap;
+	struct tma_wm_entry **xf, **xb;
+	uint32_t *ra;
+} tma_wm_scratch;
 
 /* ------------------------------------------------------------------ */
 /* The corpus                                                          */
@@ -349,13 +360,25 @@ static int e_step_pair(tma_wm_table *t, const uint32_t *e, int n, const uint32_t
 	return TMA_OK;
 }
 
+/* t(f | e) of entry x of t (NULL: a pair never counted). */
+static double prob_at(const tma_wm_table *t, const tma_wm_entry *x, uint32_t e)
+{
+	double p;
+
+	if (!x || (size_t)e >= t->totalcap || t->total[e] <= 0)
+		return FLOOR;
+	p = x->c / t->total[e];
+	return p > FLOOR ? p : FLOOR;
+}
+
 /*
  * One direction's link posteriors of a pair: post[i * m + j] that target
- * j comes from source i, null[j] that it comes from no word.
+ * j comes from source i, null[j] that it comes from no word; at[i * m + j]
+ * the table's entry of the pair when it has one (at may be NULL).
  */
 static void link_posteriors(const tma_wm_table *t, const uint32_t *e, int n, const uint32_t *f,
 			    int m, const uint32_t *anc, int na, int reverse, double *post,
-			    double *null)
+			    double *null, tma_wm_entry **at)
 {
 	int i, j;
 
@@ -369,12 +392,19 @@ static void link_posteriors(const tma_wm_table *t, const uint32_t *e, int n, con
 			prior += w;
 		}
 		z = null[j] = fixed ? 0 : P_NULL * tma_wm_prob(t, TMA_WM_NULL, f[j]);
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			tma_wm_entry *x = NULL;
 			if (post[i * m + j] > 0) {
+				if (!t->uniform)
+					x = (tma_wm_entry *)find(t, ((uint64_t)e[i] << 32 | f[j]) + 1);
 				post[i * m + j] = fixed ? post[i * m + j] / prior
-					: (1 - P_NULL) * post[i * m + j] / prior * tma_wm_prob(t, e[i], f[j]);
+					: (1 - P_NULL) * post[i * m + j] / prior *
+					  (t->uniform ? tma_wm_prob(t, e[i], f[j]) : prob_at(t, x, e[i]));
 				z += post[i * m + j];
 			}
+			if (at)
+				at[i * m + j] = x;
+		}
 		for (i = 0; i < n && z > 0; i++)
 			post[i * m + j] /= z;
 		if (z > 0)
@@ -387,38 +417,50 @@ static void link_posteriors(const tma_wm_table *t, const uint32_t *e, int n, con
  * target words, the links to the ns source words that both directions
  * believe in (own and other posteriors, at s * ss + t * st and
  * s * os + t * ot), and NULL when no source word takes it in the other
- * direction, renormalised. Returns 0, or -1 out of memory.
+ * direction, renormalised. at holds the entries own's pairs had (same
+ * layout); those are added to first, as a new entry may move them all.
+ * z is room for nt sums. Returns 0, or -1 out of memory.
  */
 static int gather(tma_wm_table *t, const uint32_t *src, int ns, const uint32_t *tgt, int nt,
 		  const double *own, size_t ss, size_t st, const double *other, size_t os,
-		  size_t ot, const double *nul)
+		  size_t ot, const double *nul, tma_wm_entry **at, double *z)
 {
 	tma_wm_entry *x;
-	int s, k;
+	int s, k, pass;
 
 	for (k = 0; k < nt; k++) {
-		double z, none = 1;
+		double none = 1;
 		for (s = 0; s < ns; s++)
 			none *= 1 - other[(size_t)s * os + (size_t)k * ot];
-		z = nul[k] * none;
+		z[k] = nul[k] * none;
 		for (s = 0; s < ns; s++)
-			z += own[(size_t)s * ss + (size_t)k * st] *
-			     other[(size_t)s * os + (size_t)k * ot];
-		if (z <= 0)
-			continue;
-		if (!(x = entry(t, TMA_WM_NULL, tgt[k])))
-			return -1;
-		x->acc += (float)(nul[k] * none / z);
-		for (s = 0; s < ns; s++) {
-			double p = own[(size_t)s * ss + (size_t)k * st] *
-				   other[(size_t)s * os + (size_t)k * ot];
-			if (p > 0) {
-				if (!(x = entry(t, src[s], tgt[k])))
+			z[k] += own[(size_t)s * ss + (size_t)k * st] *
+				other[(size_t)s * os + (size_t)k * ot];
+	}
+	/* Pass 0: the pairs with entries; pass 1: NULL's and new pairs. */
+	for (pass = 0; pass < 2; pass++)
+		for (k = 0; k < nt; k++) {
+			if (z[k] <= 0)
+				continue;
+			if (pass == 1) {
+				double none = 1;
+				for (s = 0; s < ns; s++)
+					none *= 1 - other[(size_t)s * os + (size_t)k * ot];
+				if (!(x = entry(t, TMA_WM_NULL, tgt[k])))
 					return -1;
-				x->acc += (float)(p / z);
+				x->acc += (float)(nul[k] * none / z[k]);
+			}
+			for (s = 0; s < ns; s++) {
+				size_t i = (size_t)s * ss + (size_t)k * st;
+				double p = own[i] * other[(size_t)s * os + (size_t)k * ot];
+				if (p <= 0 || (at[i] != NULL) != (pass == 0) ||
+				    (!at[i] && p / z[k] < NEW_MIN))
+					continue;
+				if (!(x = at[i]) && !(x = entry(t, src[s], tgt[k])))
+					return -1;
+				x->acc += (float)(p / z[k]);
 			}
 		}
-	}
 	return 0;
 }
 
@@ -428,32 +470,42 @@ static int gather(tma_wm_table *t, const uint32_t *src, int ns, const uint32_t *
  * posteriors, each renormalised over its own target word.
  */
 static int agree_pair(tma_wm_table *tf, tma_wm_table *tb, const uint32_t *e, int n,
-		      const uint32_t *f, int m, const uint32_t *anc, int na)
+		      const uint32_t *f, int m, const uint32_t *anc, int na, tma_wm_scratch *w)
 {
-	double *pf = malloc(sizeof(double) * (size_t)(n * m + 1));
-	double *pb = malloc(sizeof(double) * (size_t)(n * m + 1));
-	double *nf = malloc(sizeof(double) * (size_t)(m + 1)), *nb = malloc(sizeof(double) * (size_t)(n + 1));
-	uint32_t *ra = malloc(sizeof(uint32_t) * (size_t)(na + 1));
-	int k, rc = TMA_ENOMEM;
+	size_t nm = (size_t)n * (size_t)m + 1, nz = (size_t)(n > m ? n : m) + 1;
+	int k;
 
-	if (!pf || !pb || !nf || !nb || !ra)
-		goto done;
+	if (tma_grow(&w->pf, &w->pcap, nm, sizeof(double)) ||
+	    tma_grow(&w->pb, &w->pbcap, nm, sizeof(double)) ||
+	    tma_grow(&w->xf, &w->xcap, nm, sizeof(tma_wm_entry *)) ||
+	    tma_grow(&w->xb, &w->xbcap, nm, sizeof(tma_wm_entry *)) ||
+	    tma_grow(&w->nf, &w->nfcap, nz, sizeof(double)) ||
+	    tma_grow(&w->nb, &w->nbcap, nz, sizeof(double)) ||
+	    tma_grow(&w->z, &w->zcap, nz, sizeof(double)) ||
+	    tma_grow(&w->ra, &w->racap, (size_t)na + 1, sizeof(uint32_t)))
+		return TMA_ENOMEM;
 	for (k = 0; k < na; k++)
-		ra[k] = (anc[k] & 0xFFFF) << 16 | anc[k] >> 16;
-	link_posteriors(tf, e, n, f, m, anc, na, 0, pf, nf);
+		w->ra[k] = (anc[k] & 0xFFFF) << 16 | anc[k] >> 16;
+	link_posteriors(tf, e, n, f, m, anc, na, 0, w->pf, w->nf, w->xf);
 	/* The reverse direction: sources are f, targets e; pb[j * n + i]. */
-	link_posteriors(tb, f, m, e, n, ra, na, 0, pb, nb);
-	if (gather(tf, e, n, f, m, pf, m, 1, pb, 1, n, nf) ||
-	    gather(tb, f, m, e, n, pb, n, 1, pf, 1, m, nb))
-		goto done;
-	rc = TMA_OK;
-done:
-	free(pf);
-	free(pb);
-	free(nf);
-	free(nb);
-	free(ra);
-	return rc;
+	link_posteriors(tb, f, m, e, n, w->ra, na, 0, w->pb, w->nb, w->xb);
+	if (gather(tf, e, n, f, m, w->pf, m, 1, w->pb, 1, n, w->nf, w->xf, w->z) ||
+	    gather(tb, f, m, e, n, w->pb, n, 1, w->pf, 1, m, w->nb, w->xb, w->z))
+		return TMA_ENOMEM;
+	return TMA_OK;
+}
+
+static void scratch_free(tma_wm_scratch *w)
+{
+	free(w->pf);
+	free(w->pb);
+	free(w->xf);
+	free(w->xb);
+	free(w->nf);
+	free(w->nb);
+	free(w->z);
+	free(w->ra);
+	memset(w, 0, sizeof(*w));
 }
 
 int tma_wm_train_both(tma_wm_table *tf, tma_wm_table *tb, const tma_wm_corpus *c,
@@ -473,15 +525,17 @@ int tma_wm_train_both(tma_wm_table *tf, tma_wm_table *tb, const tma_wm_corpus *c
 			if ((rc = e_step(tf, c, 0)) || (rc = e_step(tb, c, 1)))
 				return rc;
 		} else {
-			for (k = 0; k < c->n; k++) {
+			tma_wm_scratch w = { 0 };
+			for (k = 0, rc = TMA_OK; k < c->n && !rc; k++) {
 				const uint32_t *s = c->src + c->src_at[k], *g = c->tgt + c->tgt_at[k];
 				rc = agree_pair(tf, tb, s, (int)(c->src_at[k + 1] - c->src_at[k]), g,
 						(int)(c->tgt_at[k + 1] - c->tgt_at[k]),
 						c->anc + c->anc_at[k],
-						(int)(c->anc_at[k + 1] - c->anc_at[k]));
-				if (rc)
-					return rc;
+						(int)(c->anc_at[k + 1] - c->anc_at[k]), &w);
 			}
+			scratch_free(&w);
+			if (rc)
+				return rc;
 		}
 		if ((rc = fold_counts(tf, update)) || (rc = fold_counts(tb, update)))
 			return rc;

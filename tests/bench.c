@@ -10,8 +10,9 @@
  *                           the aligned lines of three files (line i of each
  *                           translates line i of the others), each unit a
  *                           variant: a word swapped, a number changed
- *   bench lookup PATH N     N exact, fuzzy (a word left out) and
- *                           concordance (three words) lookups of sentences
+ *   bench lookup PATH N     N exact, fuzzy (a word left out),
+ *                           concordance and translations (three words)
+ *                           lookups of sentences
  *                           sampled from the memory at PATH, after 200
  *                           others to warm the caches: p50 and p99 ms
  *   bench run NAME UNIT COUNT CMD...
@@ -451,7 +452,7 @@ static void middle_words(char *buf, size_t n, const char *s)
 
 static int bench_lookup(const char *path, int n)
 {
-	static const char *const kinds[3] = { "exact", "fuzzy", "concordance" };
+	static const char *const kinds[4] = { "exact", "fuzzy", "concordance", "translations" };
 	char **s = sample(path, n, 0.0), **warm = sample(path, 200, 0.5), buf[8192];
 	double *ms = malloc(sizeof(double) * (size_t)n);
 	tma_tm *tm = NULL;
@@ -474,13 +475,15 @@ static int bench_lookup(const char *path, int n)
 		free(warm[k]);
 	}
 	free(warm);
-	for (kind = 0; kind < 3; kind++) {
+	for (kind = 0; kind < 4; kind++) {
 		size_t found = 0;
 		for (k = 0; k < n; k++) {
 			tma_lookup_opts o = { "en", NULL, 75, 10, kind == 2 };
 			const tma_hit *hits;
+			const tma_translation *tr;
 			size_t nh;
 			double t0;
+			int rc;
 			if (kind == 0)
 				snprintf(buf, sizeof(buf), "%s", s[k]);
 			else if (kind == 1)
@@ -488,7 +491,11 @@ static int bench_lookup(const char *path, int n)
 			else
 				middle_words(buf, sizeof(buf), s[k]);
 			t0 = now();
-			if (tma_lookup_run(lk, &o, buf, &hits, &nh, &err) && err.code != TMA_EUSAGE) {
+			if (kind == 3)
+				rc = tma_lookup_translations(lk, &o, buf, &tr, &nh, &err);
+			else
+				rc = tma_lookup_run(lk, &o, buf, &hits, &nh, &err);
+			if (rc && err.code != TMA_EUSAGE) {
 				fprintf(stderr, "bench: %s\n", err.message);
 				return 1;
 			}

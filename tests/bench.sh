@@ -105,7 +105,17 @@ for n in $small $units; do
 	build/bench run "import JSONL, $n units" units/s $n \
 		build/tmalign import --tm "$tmp/j$n.db" "$tmp/e$n.jsonl" | row
 	rm -f "$tmp/e$n.tmx" "$tmp/e$n.jsonl" "$tmp/i$n.db"* "$tmp/j$n.db"*
+	# The word model, without dictionaries (TMALIGN_DICT_PATH empty) and
+	# with those Debian installed.
+	if [ $n = $small ]; then
+		TMALIGN_DICT_PATH=/nonexistent build/bench run "train, $n units" units/s $n \
+			build/tmalign train --tm "$tmp/m$n.db" | row
+		build/bench run "train with dictionaries, $n units" units/s $n \
+			build/tmalign train --tm "$tmp/m$n.db" | row
+	fi
 	[ $n = $units ] || rm -f "$tmp/m$n.db"*
 done
-build/bench lookup "$tmp/m$units.db" 500 | row
 echo "memory file of $units units: $(du -m "$tmp/m$units.db" | cut -f1) MiB"
+build/bench run "train, $units units" units/s $units build/tmalign train --tm "$tmp/m$units.db" | row
+echo "memory file of $units units with its word model: $(du -m "$tmp/m$units.db" | cut -f1) MiB"
+build/bench lookup "$tmp/m$units.db" 500 | row
