@@ -470,11 +470,16 @@ typedef struct tma_train_result {
 int tma_tm_train(tma_tm *tm, const tma_train_opts *opts, tma_train_result *res,
 		 tma_error *err);
 
-/**
- * Whether the memory has a word model, and how many units it has not
- * learned from (stored since it was trained).
- */
-int tma_tm_model_state(tma_tm *tm, size_t *untrained, int *has_model, tma_error *err);
+/** Where the memory's word model stands. */
+typedef struct tma_model_state {
+	int has_model;      /* trained at least once */
+	size_t untrained;   /* units stored since it last learned */
+	size_t removed;     /* units it learned from that are gone since (rm,
+			       replaced): their counts stay until train --full */
+} tma_model_state;
+
+/** Where the memory's word model stands. */
+int tma_tm_model_state(tma_tm *tm, tma_model_state *st, tma_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Export and import                                                   */

@@ -151,6 +151,10 @@ static int stored_units_hash(tma_importer *im, const char *name, uint64_t *out,
 
 static int drop_doc(tma_importer *im, tma_error *err)
 {
+	int rc;
+
+	if ((rc = tm_model_forget_doc(im->tm, im->doc, err)))
+		return rc;
 	sqlite3_bind_int64(im->drop, 1, im->doc);
 	return tm_step(im->tm, im->drop, err);
 }

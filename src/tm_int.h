@@ -103,6 +103,14 @@ int tm_remove_doc(tma_tm *tm, tm_inserter *ins, const char *name, int *gone,
 		  tma_error *err);
 
 /*
+ * Before document doc is deleted: the word model remembers how many of
+ * the units it learned from go (a full training forgets them), and its
+ * mark of the last unit learned moves below the ids SQLite may hand out
+ * again, so that the next training learns the units stored after.
+ */
+int tm_model_forget_doc(tma_tm *tm, sqlite3_int64 doc, tma_error *err);
+
+/*
  * The hash of a unit: for each language in the document's order, the
  * language and its sentences joined by spaces; a unit hashes the same
  * whether it was aligned (several sentences) or imported (one segment).

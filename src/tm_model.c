@@ -654,7 +654,10 @@ int tma_tm_train(tma_tm *tm, const tma_train_opts *opts, tma_train_result *res,
 			rc = store_direction(&tr, &tr.pairs[k], 1, err);
 	snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO meta (key, value) VALUES "
 		 "('model_upto', %lld)", (long long)(last > upto ? last : upto < 0 ? 0 : upto));
-	if (rc || (rc = tm_exec(tm, sql, "cannot write", err)) || (rc = tm_tx_commit(tm, err)))
+	if (rc || (rc = tm_exec(tm, sql, "cannot write", err)) ||
+	    (full && (rc = tm_exec(tm, "DELETE FROM meta WHERE key = 'model_removed'",
+				   "cannot write", err))) ||
+	    (rc = tm_tx_commit(tm, err)))
 		goto fail;
 	res->units = tr.units;
 	res->pairs = tr.npairs;
@@ -667,22 +670,55 @@ done:
 	return rc;
 }
 
-int tma_tm_model_state(tma_tm *tm, size_t *untrained, int *has_model, tma_error *err)
+int tm_model_forget_doc(tma_tm *tm, sqlite3_int64 doc, tma_error *err)
 {
-	int64_t upto, n;
+	int64_t upto, gone, top;
+	int rc;
+	char sql[200];
+
+	if ((rc = tm_query_int(tm, "SELECT coalesce((SELECT value FROM meta WHERE key = "
+			       "'model_upto'), -1)", &upto, err)) || upto < 0)
+		return rc;
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM unit WHERE doc = %lld AND id <= %lld",
+		 (long long)doc, (long long)upto);
+	if ((rc = tm_query_int(tm, sql, &gone, err)))
+		return rc;
+	/* Every unit above the others' newest is this document's. */
+	snprintf(sql, sizeof(sql), "SELECT coalesce(max(id), 0) FROM unit WHERE doc != %lld",
+		 (long long)doc);
+	if ((rc = tm_query_int(tm, sql, &top, err)))
+		return rc;
+	if (top < upto) {
+		snprintf(sql, sizeof(sql), "UPDATE meta SET value = %lld WHERE key = 'model_upto'",
+			 (long long)top);
+		if ((rc = tm_exec(tm, sql, "cannot write", err)))
+			return rc;
+	}
+	if (!gone)
+		return TMA_OK;
+	snprintf(sql, sizeof(sql), "INSERT INTO meta (key, value) VALUES ('model_removed', %lld) "
+		 "ON CONFLICT (key) DO UPDATE SET value = value + excluded.value", (long long)gone);
+	return tm_exec(tm, sql, "cannot write", err);
+}
+
+int tma_tm_model_state(tma_tm *tm, tma_model_state *st, tma_error *err)
+{
+	int64_t upto, n, removed;
 	int rc;
 	char sql[160];
 
-	*untrained = 0;
-	*has_model = 0;
+	memset(st, 0, sizeof(*st));
 	if ((rc = tm_query_int(tm, "SELECT coalesce((SELECT value FROM meta WHERE key = "
-			       "'model_upto'), -1)", &upto, err)))
+			       "'model_upto'), -1)", &upto, err)) ||
+	    (rc = tm_query_int(tm, "SELECT coalesce((SELECT value FROM meta WHERE key = "
+			       "'model_removed'), 0)", &removed, err)))
 		return rc;
-	*has_model = upto >= 0;
+	st->has_model = upto >= 0;
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM unit WHERE id > %lld",
 		 (long long)(upto < 0 ? 0 : upto));
 	if ((rc = tm_query_int(tm, sql, &n, err)))
 		return rc;
-	*untrained = (size_t)n;
+	st->untrained = (size_t)n;
+	st->removed = (size_t)removed;
 	return TMA_OK;
 }

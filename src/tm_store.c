@@ -281,7 +281,7 @@ int tm_inserter_prepare(tma_tm *tm, tm_inserter *ins, tma_error *err)
 	    (rc = tm_prepare(tm, &ins->sentence,
 		"INSERT INTO sentence (unit, doc, lang, para, pos, start, end, text, key) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", err)) ||
-	    (rc = tm_prepare(tm, &ins->have, "SELECT 1 FROM document WHERE name = ?1", err)) ||
+	    (rc = tm_prepare(tm, &ins->have, "SELECT id FROM document WHERE name = ?1", err)) ||
 	    (rc = tm_prepare(tm, &ins->del, "DELETE FROM document WHERE name = ?1", err)) ||
 	    (rc = tm_prepare(tm, &ins->content,
 		"SELECT name FROM document WHERE content = ?1 LIMIT 1", err)))
@@ -310,18 +310,22 @@ static int inserter(tma_tm *tm, tm_inserter **out, tma_error *err)
 int tm_remove_doc(tma_tm *tm, tm_inserter *ins, const char *name, int *gone,
 		  tma_error *err)
 {
+	sqlite3_int64 doc = 0;
 	int rc;
 
 	*gone = 0;
 	sqlite3_bind_text(ins->have, 1, name, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(ins->have);
+	if (rc == SQLITE_ROW)
+		doc = sqlite3_column_int64(ins->have, 0);
 	sqlite3_reset(ins->have);
 	if (rc == SQLITE_DONE)
 		return TMA_OK;
 	if (rc != SQLITE_ROW)
 		return tm_fail(tm, err, rc, "cannot read");
 	sqlite3_bind_text(ins->del, 1, name, -1, SQLITE_TRANSIENT);
-	if ((rc = tm_fts_flush(tm, err)) || (rc = tm_step(tm, ins->del, err)))
+	if ((rc = tm_model_forget_doc(tm, doc, err)) || (rc = tm_fts_flush(tm, err)) ||
+	    (rc = tm_step(tm, ins->del, err)))
 		return rc;
 	*gone = 1;
 	return TMA_OK;

@@ -231,18 +231,20 @@ static int lookup_lines(tma_lookup *lk, const tma_lookup_opts *lo, const char *f
 /* Say on stderr when spans come without a word model, or from an old one. */
 static void model_note(tma_tm *tm, int spans, int json)
 {
-	size_t untrained = 0;
-	int has = 0;
+	tma_model_state st;
 	tma_error err = { 0, "" };
 
-	if (!spans || json || tma_tm_model_state(tm, &untrained, &has, &err))
+	if (!spans || json || tma_tm_model_state(tm, &st, &err))
 		return;
-	if (!has)
+	if (!st.has_model)
 		cli_warn("note: the memory has no word model yet, so translations are "
 			 "marked from names, numbers and cognates only: run 'tmalign train'");
-	else if (untrained)
+	else if (st.untrained)
 		cli_warn("note: the word model has not learned from the %zu newest units: "
-			 "run 'tmalign train'", untrained);
+			 "run 'tmalign train'", st.untrained);
+	else if (st.removed)
+		cli_warn("note: the word model still counts %zu units removed since it was "
+			 "trained: 'tmalign train --full' forgets them", st.removed);
 }
 
 /* Few words: a phrase to look up inside sentences, not a sentence. */
